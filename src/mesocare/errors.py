@@ -1,0 +1,54 @@
+"""Errors a user can cause. Each message names where, what was found and what was expected.
+
+Messages never carry person-level values: callers pass codes, column names and row numbers only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MesocareError(Exception):
+    """Base class of every error a user can cause; the CLI prints it without a traceback."""
+
+
+class ValidationError(MesocareError):
+    """A table or file does not have the expected shape or content."""
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        file: str | Path | None = None,
+        column: str | None = None,
+        row: int | str | None = None,
+        found: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.file = str(file) if file is not None else None
+        self.column = column
+        self.row = row
+        self.found = found
+        self.expected = expected
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if column is not None:
+            parts.append(f"column '{column}'")
+        if row is not None:
+            parts.append(f"row {row}")
+        where = ", ".join(parts)
+        msg = f"{where}: {what}" if where else what
+        if found is not None:
+            msg += f"; found {found!r}"
+        if expected is not None:
+            msg += f"; expected {expected}"
+        super().__init__(msg)
+
+
+class UnknownCodeError(MesocareError):
+    """A code (area, zone, network, discipline…) that the territory does not know."""
+
+
+class ParameterError(MesocareError):
+    """A parameter or parameter file is invalid; the message names the key."""

@@ -1,0 +1,175 @@
+"""The Territory bundle: areas, their hierarchy, population, attributes and providers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from mesocare.errors import UnknownCodeError, ValidationError
+from mesocare.territory import schema as S
+
+
+class Source(BaseModel):
+    """Where some of a territory's data comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    licence: str
+    url: str | None = None
+    note: str | None = None
+
+
+class AttributeDefinition(BaseModel):
+    """What a column of ``area_attributes`` means."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    unit: str
+    definition: str
+    source: str
+
+
+class Manifest(BaseModel):
+    """Identity card of a territory, saved as ``territory.toml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format_version: int = 1
+    name: str
+    reference_year: int = Field(ge=1900, le=2200)
+    crs: str
+    synthetic: bool
+    seed: int | None = None
+    generator: dict[str, Any] | None = None
+    sources: list[Source] = Field(default_factory=list)
+    attributes: dict[str, AttributeDefinition] = Field(default_factory=dict)
+    optional_tables: list[str] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (SYNTHETIC)" if self.synthetic else self.name
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A validated bundle of tables describing one territory.
+
+    ``areas`` is a GeoDataFrame in a projected metric CRS; ``units`` names the networks, zones and
+    regions the areas belong to; ``population`` is long (area × sex × age band); ``area_attributes``
+    is wide (one row per area, one column per attribute defined in the manifest); ``providers`` has
+    point coordinates ``x``/``y`` in the same CRS. ``tables`` holds optional named tables that other
+    modules add (e.g. enrolled patients), saved as Parquet beside the others.
+    """
+
+    manifest: Manifest
+    areas: gpd.GeoDataFrame
+    units: pd.DataFrame
+    population: pd.DataFrame
+    area_attributes: pd.DataFrame
+    providers: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        manifest: Manifest,
+        areas: gpd.GeoDataFrame,
+        units: pd.DataFrame,
+        population: pd.DataFrame,
+        area_attributes: pd.DataFrame,
+        providers: pd.DataFrame,
+        tables: dict[str, pd.DataFrame] | None = None,
+        *,
+        source: str | None = None,
+    ) -> Territory:
+        """Check every table and the links between them, then return the bundle."""
+        where = (lambda name: f"{source}/{name}") if source else (lambda name: name)
+        if areas.crs is None or not areas.crs.is_projected:
+            raise ValidationError(
+                "areas need a projected metric CRS", file=where("areas.gpkg"),
+                found=str(areas.crs), expected="e.g. EPSG:31370 or EPSG:2154",
+            )
+        geom = areas.geometry
+        if bool(geom.isna().any()) or bool(geom.is_empty.any()):
+            i = int((geom.isna() | geom.is_empty).to_numpy().nonzero()[0][0])
+            raise ValidationError("missing geometry", file=where("areas.gpkg"), row=i + 1,
+                                  expected="a polygon for every area")
+        kinds = set(geom.geom_type)
+        if not kinds <= {"Polygon", "MultiPolygon"}:
+            raise ValidationError("wrong geometry type", file=where("areas.gpkg"),
+                                  found=sorted(kinds), expected="Polygon or MultiPolygon")
+        a = S.check_table(pd.DataFrame(areas.drop(columns="geometry")), S.AREAS,
+                          file=where("areas.gpkg"))
+        areas_out = gpd.GeoDataFrame(a, geometry=geom.values, crs=areas.crs)
+        u = S.check_table(units, S.UNITS, file=where("units.parquet"))
+        p = S.check_table(population, S.POPULATION, file=where("population.parquet"))
+        attrs = S.check_table(area_attributes, S.AREA_ATTRIBUTES,
+                              file=where("area_attributes.parquet"))
+        prov = S.check_table(providers, S.PROVIDERS, file=where("providers.parquet"))
+        codes = set(a["area_code"])
+        _check_codes(p["area_code"], codes, where("population.parquet"), "area_code", "areas")
+        _check_codes(attrs["area_code"], codes, where("area_attributes.parquet"), "area_code",
+                     "areas")
+        _check_codes(prov["area_code"], codes, where("providers.parquet"), "area_code", "areas")
+        for col, level in (("network_code", "network"), ("zone_code", "zone"),
+                           ("region_code", "region")):
+            known = set(u.loc[u["level"] == level, "unit_code"])
+            _check_codes(a[col].dropna(), known, where("areas.gpkg"), col, f"{level} units")
+        dup = p.duplicated(["area_code", "sex", "age_band", "year"])
+        if bool(dup.any()):
+            raise ValidationError("duplicate area × sex × age band × year",
+                                  file=where("population.parquet"),
+                                  row=int(dup.to_numpy().nonzero()[0][0]) + 1)
+        defined = set(manifest.attributes)
+        present = set(attrs.columns) - {"area_code"}
+        if present - defined:
+            raise ValidationError("attribute without a definition in the manifest",
+                                  file=where("area_attributes.parquet"),
+                                  column=sorted(present - defined)[0],
+                                  expected="an [attributes.<name>] entry in territory.toml")
+        return cls(manifest, areas_out, u, p, attrs, prov, dict(tables or {}))
+
+    # ----- convenience views -------------------------------------------------------------
+    def unit_name(self, code: str) -> str:
+        row = self.units.loc[self.units["unit_code"] == code, "name"]
+        return str(row.iloc[0]) if len(row) else code
+
+    def zone_codes(self) -> list[str]:
+        return sorted(self.units.loc[self.units["level"] == "zone", "unit_code"].tolist())
+
+    def require_zone(self, zone_code: str) -> None:
+        if zone_code not in set(self.areas["zone_code"]):
+            known = self.zone_codes()
+            shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+            raise UnknownCodeError(
+                f"unknown zone '{zone_code}' in territory '{self.manifest.name}'; "
+                f"known zones: {shown}"
+            )
+
+    def with_tables(self, **tables: pd.DataFrame) -> Territory:
+        """A copy with optional tables added or replaced."""
+        merged = {**self.tables, **tables}
+        manifest = self.manifest.model_copy(update={"optional_tables": sorted(merged)})
+        return replace(self, manifest=manifest, tables=merged)
+
+    def population_by_area(self) -> pd.DataFrame:
+        """Total population per area (one row per area, zero where no rows)."""
+        tot = self.population.groupby("area_code", observed=True)["count"].sum()
+        return (
+            pd.DataFrame({"area_code": self.areas["area_code"]})
+            .assign(population=lambda d: d["area_code"].map(tot).fillna(0).astype("int64"))
+        )
+
+
+def _check_codes(values: pd.Series, known: set[str], file: str, column: str, what: str) -> None:
+    bad = ~values.isin(known)
+    if bool(bad.any()):
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise ValidationError(
+            f"unknown code (not among the {what})", file=file, column=column,
+            row=int(values.index[i]) + 1 if isinstance(values.index[i], int) else i + 1,
+            found=str(values.iloc[i]),
+        )
