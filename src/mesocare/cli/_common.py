@@ -15,7 +15,11 @@ console = Console(stderr=False)
 def progress() -> Iterator[Progress]:
     """A Rich progress bar on stderr (hidden when not a terminal)."""
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
     ) as bar:
         yield bar

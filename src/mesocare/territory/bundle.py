@@ -89,47 +89,67 @@ class Territory:
         where = (lambda name: f"{source}/{name}") if source else (lambda name: name)
         if areas.crs is None or not areas.crs.is_projected:
             raise ValidationError(
-                "areas need a projected metric CRS", file=where("areas.gpkg"),
-                found=str(areas.crs), expected="e.g. EPSG:31370 or EPSG:2154",
+                "areas need a projected metric CRS",
+                file=where("areas.gpkg"),
+                found=str(areas.crs),
+                expected="e.g. EPSG:31370 or EPSG:2154",
             )
         geom = areas.geometry
         if bool(geom.isna().any()) or bool(geom.is_empty.any()):
             i = int((geom.isna() | geom.is_empty).to_numpy().nonzero()[0][0])
-            raise ValidationError("missing geometry", file=where("areas.gpkg"), row=i + 1,
-                                  expected="a polygon for every area")
+            raise ValidationError(
+                "missing geometry",
+                file=where("areas.gpkg"),
+                row=i + 1,
+                expected="a polygon for every area",
+            )
         kinds = set(geom.geom_type)
         if not kinds <= {"Polygon", "MultiPolygon"}:
-            raise ValidationError("wrong geometry type", file=where("areas.gpkg"),
-                                  found=sorted(kinds), expected="Polygon or MultiPolygon")
-        a = S.check_table(pd.DataFrame(areas.drop(columns="geometry")), S.AREAS,
-                          file=where("areas.gpkg"))
+            raise ValidationError(
+                "wrong geometry type",
+                file=where("areas.gpkg"),
+                found=sorted(kinds),
+                expected="Polygon or MultiPolygon",
+            )
+        a = S.check_table(
+            pd.DataFrame(areas.drop(columns="geometry")), S.AREAS, file=where("areas.gpkg")
+        )
         areas_out = gpd.GeoDataFrame(a, geometry=geom.values, crs=areas.crs)
         u = S.check_table(units, S.UNITS, file=where("units.parquet"))
         p = S.check_table(population, S.POPULATION, file=where("population.parquet"))
-        attrs = S.check_table(area_attributes, S.AREA_ATTRIBUTES,
-                              file=where("area_attributes.parquet"))
+        attrs = S.check_table(
+            area_attributes, S.AREA_ATTRIBUTES, file=where("area_attributes.parquet")
+        )
         prov = S.check_table(providers, S.PROVIDERS, file=where("providers.parquet"))
         codes = set(a["area_code"])
         _check_codes(p["area_code"], codes, where("population.parquet"), "area_code", "areas")
-        _check_codes(attrs["area_code"], codes, where("area_attributes.parquet"), "area_code",
-                     "areas")
+        _check_codes(
+            attrs["area_code"], codes, where("area_attributes.parquet"), "area_code", "areas"
+        )
         _check_codes(prov["area_code"], codes, where("providers.parquet"), "area_code", "areas")
-        for col, level in (("network_code", "network"), ("zone_code", "zone"),
-                           ("region_code", "region")):
+        for col, level in (
+            ("network_code", "network"),
+            ("zone_code", "zone"),
+            ("region_code", "region"),
+        ):
             known = set(u.loc[u["level"] == level, "unit_code"])
             _check_codes(a[col].dropna(), known, where("areas.gpkg"), col, f"{level} units")
         dup = p.duplicated(["area_code", "sex", "age_band", "year"])
         if bool(dup.any()):
-            raise ValidationError("duplicate area × sex × age band × year",
-                                  file=where("population.parquet"),
-                                  row=int(dup.to_numpy().nonzero()[0][0]) + 1)
+            raise ValidationError(
+                "duplicate area × sex × age band × year",
+                file=where("population.parquet"),
+                row=int(dup.to_numpy().nonzero()[0][0]) + 1,
+            )
         defined = set(manifest.attributes)
         present = set(attrs.columns) - {"area_code"}
         if present - defined:
-            raise ValidationError("attribute without a definition in the manifest",
-                                  file=where("area_attributes.parquet"),
-                                  column=sorted(present - defined)[0],
-                                  expected="an [attributes.<name>] entry in territory.toml")
+            raise ValidationError(
+                "attribute without a definition in the manifest",
+                file=where("area_attributes.parquet"),
+                column=sorted(present - defined)[0],
+                expected="an [attributes.<name>] entry in territory.toml",
+            )
         return cls(manifest, areas_out, u, p, attrs, prov, dict(tables or {}))
 
     # ----- convenience views -------------------------------------------------------------
@@ -158,9 +178,8 @@ class Territory:
     def population_by_area(self) -> pd.DataFrame:
         """Total population per area (one row per area, zero where no rows)."""
         tot = self.population.groupby("area_code", observed=True)["count"].sum()
-        return (
-            pd.DataFrame({"area_code": self.areas["area_code"]})
-            .assign(population=lambda d: d["area_code"].map(tot).fillna(0).astype("int64"))
+        return pd.DataFrame({"area_code": self.areas["area_code"]}).assign(
+            population=lambda d: d["area_code"].map(tot).fillna(0).astype("int64")
         )
 
 
@@ -169,7 +188,9 @@ def _check_codes(values: pd.Series, known: set[str], file: str, column: str, wha
     if bool(bad.any()):
         i = int(bad.to_numpy().nonzero()[0][0])
         raise ValidationError(
-            f"unknown code (not among the {what})", file=file, column=column,
+            f"unknown code (not among the {what})",
+            file=file,
+            column=column,
             row=int(values.index[i]) + 1 if isinstance(values.index[i], int) else i + 1,
             found=str(values.iloc[i]),
         )

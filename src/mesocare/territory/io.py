@@ -75,8 +75,11 @@ def save_territory(territory: Territory, folder: str | Path) -> Path:
 def load_manifest(folder: str | Path) -> Manifest:
     path = Path(folder) / MANIFEST_FILE
     if not path.exists():
-        raise ValidationError("no territory here", file=path,
-                              expected=f"a folder with {MANIFEST_FILE} (see `mesocare demo`)")
+        raise ValidationError(
+            "no territory here",
+            file=path,
+            expected=f"a folder with {MANIFEST_FILE} (see `mesocare demo`)",
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -86,9 +89,12 @@ def load_manifest(folder: str | Path) -> Manifest:
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
-        raise ValidationError(err["msg"], file=path, column=key,
-                              found=err.get("input") if err["type"] != "missing" else None
-                              ) from None
+        raise ValidationError(
+            err["msg"],
+            file=path,
+            column=key,
+            found=err.get("input") if err["type"] != "missing" else None,
+        ) from None
 
 
 def _read(path: Path, reader):  # type: ignore[no-untyped-def]

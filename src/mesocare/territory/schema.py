@@ -153,7 +153,10 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
         nulls = s.isna()
         if not col.nullable and bool(nulls.any()):
             raise ValidationError(
-                "empty value", file=src, column=col.name, row=_first_bad(nulls) + 1,
+                "empty value",
+                file=src,
+                column=col.name,
+                row=_first_bad(nulls) + 1,
                 expected="a value in every row",
             )
         if col.kind == "str":
@@ -161,8 +164,12 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
             if bool(bad.any()):
                 i = _first_bad(bad)
                 raise ValidationError(
-                    "wrong type", file=src, column=col.name, row=i + 1,
-                    found=type(s.iloc[i]).__name__, expected="text",
+                    "wrong type",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=type(s.iloc[i]).__name__,
+                    expected="text",
                 )
             out[col.name] = s.astype("string")
         elif col.kind in ("int", "float"):
@@ -171,16 +178,24 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
             if bool(bad.any()):
                 i = _first_bad(bad)
                 raise ValidationError(
-                    "not a number", file=src, column=col.name, row=i + 1,
-                    found=str(s.iloc[i]), expected="a number",
+                    "not a number",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=str(s.iloc[i]),
+                    expected="a number",
                 )
             if col.kind == "int":
                 frac = ~nulls & (num % 1 != 0)
                 if bool(frac.any()):
                     i = _first_bad(frac)
                     raise ValidationError(
-                        "not a whole number", file=src, column=col.name, row=i + 1,
-                        found=float(num.iloc[i]), expected="a whole number",
+                        "not a whole number",
+                        file=src,
+                        column=col.name,
+                        row=i + 1,
+                        found=float(num.iloc[i]),
+                        expected="a whole number",
                     )
                 out[col.name] = num.astype("Int64" if col.nullable else "int64")
             else:
@@ -191,24 +206,36 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
                 if bool(low.any()):
                     i = _first_bad(low)
                     raise ValidationError(
-                        "value too small", file=src, column=col.name, row=i + 1,
-                        found=float(vals.iloc[i]), expected=f">= {col.min_value}",
+                        "value too small",
+                        file=src,
+                        column=col.name,
+                        row=i + 1,
+                        found=float(vals.iloc[i]),
+                        expected=f">= {col.min_value}",
                     )
             if col.max_value is not None:
                 high = ~nulls & (vals > col.max_value)
                 if bool(high.any()):
                     i = _first_bad(high)
                     raise ValidationError(
-                        "value too large", file=src, column=col.name, row=i + 1,
-                        found=float(vals.iloc[i]), expected=f"<= {col.max_value}",
+                        "value too large",
+                        file=src,
+                        column=col.name,
+                        row=i + 1,
+                        found=float(vals.iloc[i]),
+                        expected=f"<= {col.max_value}",
                     )
         elif col.kind == "bool":
             ok = nulls | s.map(lambda v: isinstance(v, (bool, np.bool_)))
             if not bool(ok.all()):
                 i = _first_bad(~ok)
                 raise ValidationError(
-                    "not true/false", file=src, column=col.name, row=i + 1,
-                    found=str(s.iloc[i]), expected="true or false",
+                    "not true/false",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=str(s.iloc[i]),
+                    expected="true or false",
                 )
             out[col.name] = s.astype("boolean")
         if col.allowed is not None:
@@ -216,15 +243,23 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
             if bool(bad.any()):
                 i = _first_bad(bad)
                 raise ValidationError(
-                    "unknown value", file=src, column=col.name, row=i + 1,
-                    found=str(out[col.name].iloc[i]), expected="one of " + ", ".join(col.allowed),
+                    "unknown value",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=str(out[col.name].iloc[i]),
+                    expected="one of " + ", ".join(col.allowed),
                 )
         if col.unique:
             dup = out[col.name].duplicated()
             if bool(dup.any()):
                 i = _first_bad(dup)
                 raise ValidationError(
-                    "duplicate value", file=src, column=col.name, row=i + 1,
-                    found=str(out[col.name].iloc[i]), expected="unique values",
+                    "duplicate value",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=str(out[col.name].iloc[i]),
+                    expected="unique values",
                 )
     return out

@@ -75,16 +75,31 @@ PRESETS: dict[str, SyntheticSpec] = {
     # A Leuven-like zone (Z01: 102,275 inhabitants on 1 Jan 2020, as Leuven) and three neighbouring
     # zones of different sizes, so that the zone can be benchmarked against its region.
     "leuven": SyntheticSpec(
-        name="Leuven-like region", n_zones=4, zone_population=(102_275, 88_400, 117_900, 71_600),
-        width_km=22.0, height_km=18.0,
+        name="Leuven-like region",
+        n_zones=4,
+        zone_population=(102_275, 88_400, 117_900, 71_600),
+        width_km=22.0,
+        height_km=18.0,
     ),
     "flanders": SyntheticSpec(
-        name="Flemish-scale region", population=6_600_000, n_zones=60, areas_per_zone=150,
-        width_km=250.0, height_km=110.0, origin_x_m=130_000.0, origin_y_m=190_000.0,
+        name="Flemish-scale region",
+        population=6_600_000,
+        n_zones=60,
+        areas_per_zone=150,
+        width_km=250.0,
+        height_km=110.0,
+        origin_x_m=130_000.0,
+        origin_y_m=190_000.0,
     ),
     "belgium": SyntheticSpec(
-        name="Belgian-scale country", population=11_700_000, n_zones=106, areas_per_zone=189,
-        width_km=250.0, height_km=250.0, origin_x_m=150_000.0, origin_y_m=130_000.0,
+        name="Belgian-scale country",
+        population=11_700_000,
+        n_zones=106,
+        areas_per_zone=189,
+        width_km=250.0,
+        height_km=250.0,
+        origin_x_m=150_000.0,
+        origin_y_m=130_000.0,
     ),
 }
 
@@ -118,14 +133,16 @@ def _outline(spec: SyntheticSpec, rng: np.random.Generator) -> shapely.Polygon:
     return shapely.Polygon(np.column_stack([x, y]))
 
 
-def _zone_centres(spec: SyntheticSpec, outline: shapely.Polygon,
-                  rng: np.random.Generator) -> np.ndarray:
+def _zone_centres(
+    spec: SyntheticSpec, outline: shapely.Polygon, rng: np.random.Generator
+) -> np.ndarray:
     """Spread-out zone centres; the first is the one nearest the origin (the main town)."""
     if spec.n_zones == 1:
         return np.array([[spec.origin_x_m, spec.origin_y_m]])
     minx, miny, maxx, maxy = outline.bounds
-    cand = np.column_stack([rng.uniform(minx, maxx, 40 * spec.n_zones),
-                            rng.uniform(miny, maxy, 40 * spec.n_zones)])
+    cand = np.column_stack(
+        [rng.uniform(minx, maxx, 40 * spec.n_zones), rng.uniform(miny, maxy, 40 * spec.n_zones)]
+    )
     cand = cand[shapely.contains_xy(outline, cand[:, 0], cand[:, 1])]
     centres, _ = kmeans2(cand, spec.n_zones, minit="++", seed=rng, iter=30)
     centres = np.asarray(centres)
@@ -137,8 +154,9 @@ def _zone_centres(spec: SyntheticSpec, outline: shapely.Polygon,
     return np.vstack([first, rest])
 
 
-def _sample_in(poly: shapely.Geometry, k: int, centre: np.ndarray, radius: float,
-               rng: np.random.Generator) -> np.ndarray:
+def _sample_in(
+    poly: shapely.Geometry, k: int, centre: np.ndarray, radius: float, rng: np.random.Generator
+) -> np.ndarray:
     """``k`` sites in ``poly``: 65% clustered around ``centre`` (the town), the rest uniform."""
     minx, miny, maxx, maxy = poly.bounds
     out: list[np.ndarray] = []
@@ -186,8 +204,12 @@ def _zone_totals(spec: SyntheticSpec, rng: np.random.Generator) -> np.ndarray:
     return _largest_remainder(w, spec.population)
 
 
-def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
-             calibration: dict[str, Any] | None = None) -> Territory:
+def generate(
+    spec: SyntheticSpec | str = "leuven",
+    *,
+    seed: int | None = None,
+    calibration: dict[str, Any] | None = None,
+) -> Territory:
     """Generate a synthetic territory from a spec or a preset name."""
     if isinstance(spec, str):
         if spec not in PRESETS:
@@ -217,7 +239,9 @@ def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
 
     # deprivation: deprived pockets (Gaussian bumps) near town centres plus noise, ranked to [0, 1]
     n_pockets = max(3, 2 * spec.n_zones)
-    pockets = centres[rng.integers(0, len(centres), n_pockets)] + rng.normal(0, 1500, (n_pockets, 2))
+    pockets = centres[rng.integers(0, len(centres), n_pockets)] + rng.normal(
+        0, 1500, (n_pockets, 2)
+    )
     d2 = ((sites[:, None, :] - pockets[None, :, :]) ** 2).sum(-1) if n * n_pockets < 5e7 else None
     if d2 is None:
         field = np.zeros(n)
@@ -254,8 +278,9 @@ def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
 
     zone_codes = np.array([f"Z{z + 1:02d}" for z in range(spec.n_zones)])
     area_codes = np.array([f"A{i + 1:05d}" for i in range(n)])
-    net_codes = np.array([f"{zone_codes[z]}-N{k + 1}" for z, k in zip(zone_of, network_of,
-                                                                       strict=True)])
+    net_codes = np.array(
+        [f"{zone_codes[z]}-N{k + 1}" for z, k in zip(zone_of, network_of, strict=True)]
+    )
     label = "synthetic"
     areas = gpd.GeoDataFrame(
         {
@@ -272,38 +297,52 @@ def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
     )
     unit_rows = [("R1", f"{spec.name} ({label})", "region", None)]
     for z, zc in enumerate(zone_codes):
-        zname = (spec.name if spec.n_zones == 1 else
-                 ("Leuven-like zone" if spec.name.startswith("Leuven") and z == 0
-                  else f"Zone {z + 1}"))
+        zname = (
+            spec.name
+            if spec.n_zones == 1
+            else (
+                "Leuven-like zone" if spec.name.startswith("Leuven") and z == 0 else f"Zone {z + 1}"
+            )
+        )
         unit_rows.append((zc, f"{zname} ({label})", "zone", "R1"))
     for nc in sorted(set(net_codes)):
-        unit_rows.append((nc, f"Network {nc.split('-N')[1]} of {nc.split('-')[0]} ({label})",
-                          "network", nc.split("-")[0]))
+        unit_rows.append(
+            (
+                nc,
+                f"Network {nc.split('-N')[1]} of {nc.split('-')[0]} ({label})",
+                "network",
+                nc.split("-")[0],
+            )
+        )
     units = pd.DataFrame(unit_rows, columns=["unit_code", "name", "level", "parent_code"])
 
     counts = np.stack([men, women], axis=1)  # area × sex × band
-    population = pd.DataFrame({
-        "area_code": np.repeat(area_codes, 2 * len(AGE_BANDS)),
-        "sex": np.tile(np.repeat(np.array(SEXES), len(AGE_BANDS)), n),
-        "age_band": np.tile(np.array(AGE_BANDS), 2 * n),
-        "count": counts.reshape(-1).astype(np.int64),
-        "year": spec.reference_year,
-    })
+    population = pd.DataFrame(
+        {
+            "area_code": np.repeat(area_codes, 2 * len(AGE_BANDS)),
+            "sex": np.tile(np.repeat(np.array(SEXES), len(AGE_BANDS)), n),
+            "age_band": np.tile(np.array(AGE_BANDS), 2 * n),
+            "count": counts.reshape(-1).astype(np.int64),
+            "year": spec.reference_year,
+        }
+    )
 
     acal = cal["attributes"]
     income = acal["income_mean_eur"] * np.exp(-2 * acal["income_spread"] * (deprivation - 0.5))
     income *= rng.lognormal(0, 0.05, n)
-    bim = np.clip(acal["bim_mean"] * (0.35 + 1.3 * deprivation) + rng.normal(0, 0.02, n), 0.01,
-                  0.8)
-    alone = np.clip(acal["alone65_mean"] * (0.75 + 0.5 * deprivation) + rng.normal(0, 0.03, n),
-                    0.05, 0.9)
-    area_attributes = pd.DataFrame({
-        "area_code": area_codes,
-        "mean_taxable_income_eur": np.round(income, 0),
-        "bim_share": np.round(bim, 4),
-        "alone_65plus_share": np.round(alone, 4),
-        "deprivation_score": np.round(deprivation, 4),
-    })
+    bim = np.clip(acal["bim_mean"] * (0.35 + 1.3 * deprivation) + rng.normal(0, 0.02, n), 0.01, 0.8)
+    alone = np.clip(
+        acal["alone65_mean"] * (0.75 + 0.5 * deprivation) + rng.normal(0, 0.03, n), 0.05, 0.9
+    )
+    area_attributes = pd.DataFrame(
+        {
+            "area_code": area_codes,
+            "mean_taxable_income_eur": np.round(income, 0),
+            "bim_share": np.round(bim, 4),
+            "alone_65plus_share": np.round(alone, 4),
+            "deprivation_score": np.round(deprivation, 4),
+        }
+    )
     providers = _providers(cal["providers"], sites, area_codes, pop_area, deprivation, rng)
 
     manifest = Manifest(
@@ -314,12 +353,19 @@ def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
         seed=spec.seed,
         generator=json.loads(json.dumps({k: v for k, v in asdict(spec).items() if v is not None})),
         sources=[
-            Source(name="mesocare synthetic generator", licence=SYNTHETIC_LICENCE,
-                   note="calibrated on published Belgian figures; see calibration.toml"),
-            Source(name=str(popcal["source"]), licence="Statbel open data (figures used as "
-                   "calibration only)"),
-            Source(name=str(cal["providers"]["source"]), licence="published statistics "
-                   "(figures used as calibration only)"),
+            Source(
+                name="mesocare synthetic generator",
+                licence=SYNTHETIC_LICENCE,
+                note="calibrated on published Belgian figures; see calibration.toml",
+            ),
+            Source(
+                name=str(popcal["source"]),
+                licence="Statbel open data (figures used as calibration only)",
+            ),
+            Source(
+                name=str(cal["providers"]["source"]),
+                licence="published statistics (figures used as calibration only)",
+            ),
         ],
         attributes=ATTRIBUTE_DEFINITIONS,
     )
@@ -328,27 +374,40 @@ def generate(spec: SyntheticSpec | str = "leuven", *, seed: int | None = None,
 
 ATTRIBUTE_DEFINITIONS = {
     "mean_taxable_income_eur": AttributeDefinition(
-        label="Mean taxable income", unit="EUR per inhabitant per year",
+        label="Mean taxable income",
+        unit="EUR per inhabitant per year",
         definition="total net taxable income of residents divided by residents",
-        source="synthetic, calibrated on Statbel fiscal income statistics"),
+        source="synthetic, calibrated on Statbel fiscal income statistics",
+    ),
     "bim_share": AttributeDefinition(
-        label="Increased reimbursement (BIM)", unit="share of residents",
+        label="Increased reimbursement (BIM)",
+        unit="share of residents",
         definition="residents entitled to increased reimbursement (verhoogde tegemoetkoming)",
-        source="synthetic, calibrated on RIZIV-INAMI figures"),
+        source="synthetic, calibrated on RIZIV-INAMI figures",
+    ),
     "alone_65plus_share": AttributeDefinition(
-        label="Aged 65+ living alone", unit="share of residents aged 65+",
+        label="Aged 65+ living alone",
+        unit="share of residents aged 65+",
         definition="residents aged 65 and over living in a one-person household",
-        source="synthetic, calibrated on Statbel household statistics"),
+        source="synthetic, calibrated on Statbel household statistics",
+    ),
     "deprivation_score": AttributeDefinition(
-        label="Deprivation score", unit="rank in [0, 1]",
+        label="Deprivation score",
+        unit="rank in [0, 1]",
         definition="rank of the area on the generator's deprivation field (1 = most deprived)",
-        source="synthetic"),
+        source="synthetic",
+    ),
 }
 
 
-def _providers(pcal: dict[str, Any], sites: np.ndarray, area_codes: np.ndarray,
-               pop_area: np.ndarray, deprivation: np.ndarray,
-               rng: np.random.Generator) -> pd.DataFrame:
+def _providers(
+    pcal: dict[str, Any],
+    sites: np.ndarray,
+    area_codes: np.ndarray,
+    pop_area: np.ndarray,
+    deprivation: np.ndarray,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     total = int(pop_area.sum())
     place_w = pop_area * (1 - 0.35 * deprivation)
     place_p = place_w / place_w.sum()
@@ -379,15 +438,34 @@ def _providers(pcal: dict[str, Any], sites: np.ndarray, area_codes: np.ndarray,
             age = int(rng.integers(int(b[0]), int(b[1]) + 1))
             fte = float(np.clip(rng.normal(0.85 if age < 65 else 0.5, 0.15), 0.2, 1.0))
             g += 1
-            rows.append(dict(provider_id=f"GP{g:05d}", discipline=Discipline.GP.value,
-                             practice_id=pid, name=f"GP {g} — {kind} {pid} (synthetic)",
-                             area_code=area_codes[p_area[j]], x=p_xy[j, 0], y=p_xy[j, 1],
-                             fte=round(fte, 2), age=float(age), accepting_new_patients=takes))
-    persons = {"home_nurse": (0.8, 0.2), "physiotherapist": (0.75, 0.2),
-               "psychologist": (0.5, 0.2), "dentist": (0.8, 0.15), "midwife": (0.6, 0.2),
-               "dietitian": (0.5, 0.2)}
-    orgs = {"pharmacist": (2.2, 0.6), "social_service": (6.0, 3.0),
-            "welfare_organisation": (4.0, 2.0), "hospital": (900.0, 300.0)}
+            rows.append(
+                dict(
+                    provider_id=f"GP{g:05d}",
+                    discipline=Discipline.GP.value,
+                    practice_id=pid,
+                    name=f"GP {g} — {kind} {pid} (synthetic)",
+                    area_code=area_codes[p_area[j]],
+                    x=p_xy[j, 0],
+                    y=p_xy[j, 1],
+                    fte=round(fte, 2),
+                    age=float(age),
+                    accepting_new_patients=takes,
+                )
+            )
+    persons = {
+        "home_nurse": (0.8, 0.2),
+        "physiotherapist": (0.75, 0.2),
+        "psychologist": (0.5, 0.2),
+        "dentist": (0.8, 0.15),
+        "midwife": (0.6, 0.2),
+        "dietitian": (0.5, 0.2),
+    }
+    orgs = {
+        "pharmacist": (2.2, 0.6),
+        "social_service": (6.0, 3.0),
+        "welfare_organisation": (4.0, 2.0),
+        "hospital": (900.0, 300.0),
+    }
     for disc, (mean, sd) in {**persons, **orgs}.items():
         k = int(rng.poisson(pcal[disc] * total / 10_000))
         if disc == "hospital":
@@ -395,12 +473,18 @@ def _providers(pcal: dict[str, Any], sites: np.ndarray, area_codes: np.ndarray,
         a, xy = place(k)
         for i in range(k):
             is_person = disc in persons
-            rows.append(dict(
-                provider_id=f"{disc[:3].upper()}{i + 1:05d}", discipline=disc,
-                practice_id=None, name=f"{disc.replace('_', ' ').capitalize()} {i + 1} (synthetic)",
-                area_code=area_codes[a[i]], x=xy[i, 0], y=xy[i, 1],
-                fte=round(float(max(0.1, rng.normal(mean, sd))), 2),
-                age=float(rng.integers(25, 66)) if is_person else None,
-                accepting_new_patients=bool(rng.random() < 0.8) if is_person else None,
-            ))
+            rows.append(
+                dict(
+                    provider_id=f"{disc[:3].upper()}{i + 1:05d}",
+                    discipline=disc,
+                    practice_id=None,
+                    name=f"{disc.replace('_', ' ').capitalize()} {i + 1} (synthetic)",
+                    area_code=area_codes[a[i]],
+                    x=xy[i, 0],
+                    y=xy[i, 1],
+                    fte=round(float(max(0.1, rng.normal(mean, sd))), 2),
+                    age=float(rng.integers(25, 66)) if is_person else None,
+                    accepting_new_patients=bool(rng.random() < 0.8) if is_person else None,
+                )
+            )
     return pd.DataFrame(rows)

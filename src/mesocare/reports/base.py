@@ -1,0 +1,82 @@
+"""The building blocks of a report: sections made of paragraphs, figures and tables.
+
+Every engine contributes one section builder (``reports/sections/<engine>.py``): a function
+``build(ctx: ReportContext) -> Section | None`` registered in ``reports/diagnosis.py``. A section
+holds Plotly figures and tables for the HTML report and plain data for ``--format json``; the two
+are made from the same objects, so they always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from mesocare.territory import Territory
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    frame: pd.DataFrame
+    #: optional CSS class per cell, same shape as ``frame`` (e.g. "better", "worse", "similar")
+    classes: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    caption: str
+    figure: go.Figure
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "paragraphs": self.paragraphs,
+            "tables": [{"caption": t.caption, "rows": _records(t.frame)} for t in self.tables],
+            "figures": [f.caption for f in self.figures],
+            "data": self.data,
+        }
+
+
+@dataclass
+class ReportContext:
+    """What every section builder receives. ``cache`` lets builders share computed results."""
+
+    territory: Territory
+    zone_code: str
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    @property
+    def zone_areas(self) -> pd.DataFrame:
+        a = self.territory.areas
+        return a[a["zone_code"] == self.zone_code]
+
+
+SectionBuilder = Callable[[ReportContext], "Section | None"]
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = df.astype(object).where(pd.notna(df), None)
+    return [
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in out.to_dict(orient="records")
+    ]
