@@ -1,4 +1,4 @@
-"""Commands on whole territories: generate."""
+"""Commands on whole territories: generate, diagnose, demo."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from mesocare.cli._common import console, progress
 
 
 def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
     app.command("generate")(generate)
+    app.command("diagnose")(diagnose)
 
 
 def generate(
@@ -30,3 +32,61 @@ def generate(
         save_territory(territory, out)
         bar.advance(task)
     console.print(f"Synthetic territory [bold]{territory.manifest.name}[/] written to {out}")
+
+
+def _run_diagnosis(territory, zone: str, out: Path, fmt: str) -> Path:  # type: ignore[no-untyped-def]
+    from mesocare.reports.diagnosis import CLOSING_BUILDERS, SECTION_BUILDERS
+    from mesocare.services.diagnose import diagnose_zone, write_report
+
+    steps = len(SECTION_BUILDERS) + len(CLOSING_BUILDERS) + 1
+    with progress() as bar:
+        task = bar.add_task(f"Diagnosing zone {zone}", total=steps)
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"Zone {zone}: {name}")
+            bar.advance(task)
+
+        diag = diagnose_zone(territory, zone, on_step=step)
+        bar.update(task, description=f"Writing the {fmt.upper()} report")
+        path = write_report(diag, out, fmt)  # type: ignore[arg-type]
+        bar.advance(task)
+    return path
+
+
+def diagnose(
+    territory_dir: Annotated[Path, typer.Argument(help="A territory folder (territory.toml …)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report file to write")],
+    zone: Annotated[
+        str | None, typer.Option("--zone", "-z", help="Zone code (default: first)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html or json")] = "html",
+) -> None:
+    """Write a zone's diagnosis report: one self-contained HTML file (or JSON data)."""
+    from mesocare.services.diagnose import default_zone
+    from mesocare.territory import load_territory
+
+    territory = load_territory(territory_dir)
+    code = zone or default_zone(territory)
+    path = _run_diagnosis(territory, code, out, fmt)
+    console.print(f"Report on zone [bold]{code}[/] ({territory.unit_name(code)}) written to {path}")
+
+
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the territory and report")
+    ] = Path("demo-output"),
+    seed: Annotated[int | None, typer.Option(help="Random seed")] = None,
+) -> None:
+    """Generate the default synthetic territory (Leuven-like) and write its zone's report."""
+    from mesocare.territory import save_territory
+    from mesocare.territory.synthetic import generate as gen
+
+    with progress() as bar:
+        task = bar.add_task("Generating the synthetic Leuven-like territory", total=1)
+        territory = gen("leuven", seed=seed)
+        tdir = save_territory(territory, out / "territory")
+        bar.advance(task)
+    report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html")
+    console.print(f"Synthetic territory: [bold]{tdir}[/]")
+    console.print(f"Diagnosis report:    [bold]{report}[/]  (open it in a browser; works offline)")
+    console.print(f"Next: mesocare diagnose {tdir} --zone Z02 --out zone2.html")

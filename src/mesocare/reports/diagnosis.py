@@ -1,8 +1,16 @@
-"""The zone diagnosis report: every registered section, rendered to HTML or JSON."""
+"""The zone diagnosis report: every registered section, in order."""
 
 from __future__ import annotations
 
 from mesocare.reports.base import SectionBuilder
+from mesocare.reports.sections import indicators, overview, population, sources, supply
 
-#: Section builders in report order. Each engine adds its own (see ``reports/base.py``).
-SECTION_BUILDERS: list[SectionBuilder] = []
+#: Section builders in report order. Each engine adds its own (see ``reports/base.py``); a builder
+#: returns None when the territory lacks what it needs. ``sources`` stays last.
+SECTION_BUILDERS: list[SectionBuilder] = [
+    overview.build,
+    population.build,
+    indicators.build,
+    supply.build,
+]
+CLOSING_BUILDERS: list[SectionBuilder] = [sources.build]

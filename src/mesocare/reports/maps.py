@@ -114,3 +114,53 @@ def to_lonlat(x: Sequence[float], y: Sequence[float], crs: str) -> pd.DataFrame:
     """Projected coordinates to longitude/latitude (for markers on a map)."""
     pts = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs).to_crs(4326)
     return pd.DataFrame({"lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()})
+
+
+def choropleth_selector(
+    areas: gpd.GeoDataFrame,
+    layers: dict[str, pd.Series | Sequence[float]],
+    *,
+    title: str,
+    key: str = "area_code",
+    label: pd.Series | Sequence[str] | None = None,
+    colorscale: str = "Viridis",
+    tolerance_m: float = 20.0,
+) -> go.Figure:
+    """One map with a drop-down to switch between several value layers over the same areas."""
+    names = list(layers)
+    first = np.asarray(layers[names[0]], dtype=float)
+    fig = choropleth(
+        areas,
+        first,
+        title=title,
+        key=key,
+        label=label,
+        colorscale=colorscale,
+        tolerance_m=tolerance_m,
+    )
+    fig.data[0].colorbar.title = names[0]
+    buttons = []
+    for name in names:
+        z = np.asarray(layers[name], dtype=float)
+        buttons.append(
+            {
+                "label": name,
+                "method": "restyle",
+                "args": [{"z": [z], "colorbar.title.text": name}, [0]],
+            }
+        )
+    fig.update_layout(
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.0,
+                "yanchor": "top",
+                "showactive": True,
+            }
+        ],
+        margin={"l": 0, "r": 0, "t": 70, "b": 0},
+    )
+    return fig
