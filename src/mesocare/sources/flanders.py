@@ -42,6 +42,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import MultiPolygon
 
 from mesocare.errors import ValidationError
 from mesocare.sources import _read as R
@@ -171,6 +172,10 @@ def _municipalities(data: Path) -> gpd.GeoDataFrame:
     invalid = ~geom.is_valid
     if bool(invalid.any()):  # the simplified TopoJSON has a few self-touching rings
         geom = geom.where(~invalid, geom[invalid].buffer(0))
+    # one geometry type, so that the GeoPackage layer (which promotes mixed layers) round-trips
+    geom = gpd.GeoSeries(
+        [g if isinstance(g, MultiPolygon) else MultiPolygon([g]) for g in geom], crs=CRS
+    )
     brussels = gdf["region_code"] == BRUSSELS
     bilingual = brussels & (gdf["name_nl"] != gdf["name_fr"])
     name = gdf["name_nl"].where(~bilingual, gdf["name_nl"] + " / " + gdf["name_fr"])
