@@ -215,15 +215,16 @@ def _municipalities(data: Path) -> gpd.GeoDataFrame:
             found=int(t["Totaal"].iloc[i]),
             expected=f"{int(pop.iloc[i])} (population in {MUNICIPALITIES}) = Mannen + Vrouwen",
         )
+    region_totals = totals["Totaal"]
     for region in (FLANDERS, BRUSSELS):
         got = int(pop[gdf["region_code"] == region].sum())
-        if region in totals.index and got != int(totals.loc[region, "Totaal"]):
+        if region in region_totals.index and got != int(region_totals[region]):
             raise ValidationError(
                 f"municipalities do not add up to the region {region}",
                 file=csv,
                 row=f"NIS {region}",
                 found=got,
-                expected=str(int(totals.loc[region, "Totaal"])),
+                expected=str(int(region_totals[region])),
             )
     return gpd.GeoDataFrame(
         {
@@ -467,9 +468,9 @@ def _population(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd
     grid = pd.MultiIndex.from_product(
         [munis["area_code"], list(S.SEXES), list(AGE_BANDS)], names=["area_code", "sex", "age_band"]
     )
-    counts = ours.groupby(["area_code", "s", "age_band"])["M"].sum()
-    counts.index.names = ["area_code", "sex", "age_band"]
-    counts = counts.reindex(grid, fill_value=0).reset_index(name="base")
+    summed = ours.groupby(["area_code", "s", "age_band"])["M"].sum()
+    summed.index.names = ["area_code", "sex", "age_band"]
+    counts = summed.reindex(grid, fill_value=0).reset_index(name="base")
     target = pd.concat(
         [
             pd.DataFrame(
