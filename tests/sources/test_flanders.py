@@ -17,7 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mesocare.errors import ValidationError
+from mesocare.sources import _belgium as B
 from mesocare.sources import flanders as F
+from mesocare.sources._flanders_tables import band_of_upper
 from mesocare.sources.flanders import import_flanders, largest_remainder
 from mesocare.territory import AGE_BANDS, load_territory, save_territory
 
@@ -37,7 +39,7 @@ def flanders(shared_data: Path):
 def totals_2020(shared_data: Path) -> pd.DataFrame:
     """Men, women and total per NIS code on 1 January 2020, read independently of the importer."""
     return pd.read_csv(
-        shared_data / F.POPULATION_2020, dtype={"NIS code": str}, encoding="utf-8-sig"
+        shared_data / B.POPULATION_2020, dtype={"NIS code": str}, encoding="utf-8-sig"
     ).set_index("NIS code")
 
 
@@ -73,7 +75,7 @@ def test_every_municipality_in_exactly_one_real_zone(flanders):
     assert (areas["region_code"] == "02000").sum() == 300
     assert (areas["region_code"] == "04000").sum() == 19
     assert areas["zone_code"].notna().all()
-    assert not set(areas["zone_code"]) & F.TECHNICAL_ZONE_CODES
+    assert not set(areas["zone_code"]) & B.TECHNICAL_ZONE_CODES
     zones = units[units["level"] == "zone"]
     assert set(zones["unit_code"]) == set(areas["zone_code"])
     brussels = areas[areas["region_code"] == "04000"]
@@ -101,10 +103,10 @@ def test_age_structure_adds_up_to_2020_totals(flanders, totals_2020):
 def test_merged_municipality_gets_the_2013_structure_of_its_parts(flanders, shared_data):
     """Kruisem (45068) = Kruishoutem (45017) + Zingem (45057) before 2019."""
     facts = pd.DataFrame(
-        json.loads((shared_data / F.AGE_SEX).read_text(encoding="utf-8-sig"))["facts"]
+        json.loads((shared_data / B.AGE_SEX).read_text(encoding="utf-8-sig"))["facts"]
     )
     old = facts[facts["g"].isin(["45017", "45057"]) & (facts["y"] == 2013)]
-    old = old.assign(band=old["C"].map(F._band_of_upper)).groupby(["s", "band"])["M"].sum()
+    old = old.assign(band=old["C"].map(band_of_upper)).groupby(["s", "band"])["M"].sum()
     new = flanders.population[flanders.population["area_code"] == "45068"]
     new = new.set_index(["sex", "age_band"])["count"]
     for sex in ("M", "F"):
@@ -116,7 +118,7 @@ def test_merged_municipality_gets_the_2013_structure_of_its_parts(flanders, shar
 
 def test_income_of_merged_municipality_sums_its_parts(flanders, shared_data):
     inc = pd.read_csv(
-        shared_data / F.INCOME, sep="|", encoding="utf-8-sig", dtype={"CD_MUNTY_REFNIS": str}
+        shared_data / B.INCOME, sep="|", encoding="utf-8-sig", dtype={"CD_MUNTY_REFNIS": str}
     )
     inc = inc[(inc["CD_YEAR"] == 2013) & inc["CD_MUNTY_REFNIS"].isin(["72025", "72029"])]
     want = inc["MS_TOT_NET_TAXABLE_INC"].sum() / inc["MS_TOT_RESIDENTS"].sum()
@@ -202,7 +204,7 @@ def _broken_copy(data: Path, root: Path, replace: Path) -> Path:
 
 
 def test_missing_file(shared_data, tmp_path):
-    broken = _broken_copy(shared_data, tmp_path / "d", F.INCOME)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.INCOME)
     with pytest.raises(ValidationError) as err:
         import_flanders(broken)
     msg = str(err.value)
@@ -215,9 +217,9 @@ def test_missing_data_folder(tmp_path):
 
 
 def test_xlsx_missing_a_column(shared_data, tmp_path):
-    table = pd.read_excel(shared_data / F.ZONE_TABLE)
-    broken = _broken_copy(shared_data, tmp_path / "d", F.ZONE_TABLE)
-    table.rename(columns={"elz": "zone"}).to_excel(broken / F.ZONE_TABLE, index=False)
+    table = pd.read_excel(shared_data / B.ZONE_TABLE)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.ZONE_TABLE)
+    table.rename(columns={"elz": "zone"}).to_excel(broken / B.ZONE_TABLE, index=False)
     with pytest.raises(ValidationError) as err:
         import_flanders(broken)
     assert err.value.file.endswith("gemeente2024_elz.xlsx")
@@ -226,10 +228,10 @@ def test_xlsx_missing_a_column(shared_data, tmp_path):
 
 
 def test_unknown_municipality_code_in_zone_table(shared_data, tmp_path):
-    table = pd.read_excel(shared_data / F.ZONE_TABLE)
+    table = pd.read_excel(shared_data / B.ZONE_TABLE)
     extra = pd.DataFrame({"gemeente2024": [12345], "elz": ["elz19"]})
-    broken = _broken_copy(shared_data, tmp_path / "d", F.ZONE_TABLE)
-    pd.concat([table, extra], ignore_index=True).to_excel(broken / F.ZONE_TABLE, index=False)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.ZONE_TABLE)
+    pd.concat([table, extra], ignore_index=True).to_excel(broken / B.ZONE_TABLE, index=False)
     with pytest.raises(ValidationError) as err:
         import_flanders(broken)
     assert err.value.found == "12345" and err.value.column == "gemeente2024"
@@ -238,34 +240,34 @@ def test_unknown_municipality_code_in_zone_table(shared_data, tmp_path):
 
 
 def test_municipality_mapped_to_a_technical_zone(shared_data, tmp_path):
-    table = pd.read_excel(shared_data / F.ZONE_TABLE)
+    table = pd.read_excel(shared_data / B.ZONE_TABLE)
     table.loc[table["gemeente2024"] == 24062, "elz"] = "elz91"
-    broken = _broken_copy(shared_data, tmp_path / "d", F.ZONE_TABLE)
-    table.to_excel(broken / F.ZONE_TABLE, index=False)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.ZONE_TABLE)
+    table.to_excel(broken / B.ZONE_TABLE, index=False)
     with pytest.raises(ValidationError, match="technical zone code") as err:
         import_flanders(broken)
     assert "24062" in str(err.value.found)
 
 
 def test_zone_without_a_name(shared_data, tmp_path):
-    names = pd.read_excel(shared_data / F.ZONE_NAMES)
-    broken = _broken_copy(shared_data, tmp_path / "d", F.ZONE_NAMES)
-    names[names["geoitem code"] != "elz19"].to_excel(broken / F.ZONE_NAMES, index=False)
+    names = pd.read_excel(shared_data / B.ZONE_NAMES)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.ZONE_NAMES)
+    names[names["geoitem code"] != "elz19"].to_excel(broken / B.ZONE_NAMES, index=False)
     with pytest.raises(ValidationError, match="zone without a name") as err:
         import_flanders(broken)
     assert err.value.found == "elz19" and err.value.file.endswith("elz.xlsx")
 
 
 def test_bad_number_in_income(shared_data, tmp_path):
-    text = (shared_data / F.INCOME).read_text(encoding="utf-8-sig").splitlines()
+    text = (shared_data / B.INCOME).read_text(encoding="utf-8-sig").splitlines()
     header = text[0].split("|")
     col = header.index("MS_TOT_RESIDENTS")
     rows = [line for line in text[1:] if line.startswith("2013|")]
     cells = rows[3].split("|")
     cells[col] = "n/a"
     rows[3] = "|".join(cells)
-    broken = _broken_copy(shared_data, tmp_path / "d", F.INCOME)
-    (broken / F.INCOME).write_text("\n".join([text[0], *rows]) + "\n", encoding="utf-8")
+    broken = _broken_copy(shared_data, tmp_path / "d", B.INCOME)
+    (broken / B.INCOME).write_text("\n".join([text[0], *rows]) + "\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
         import_flanders(broken)
     assert err.value.column == "MS_TOT_RESIDENTS" and err.value.row == 5
@@ -275,7 +277,7 @@ def test_bad_number_in_income(shared_data, tmp_path):
 def test_cli_reports_a_bad_input_in_one_line(shared_data, tmp_path, monkeypatch, capsys):
     from mesocare.cli import app
 
-    broken = _broken_copy(shared_data, tmp_path / "d", F.INCOME)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.INCOME)
     argv = ["mesocare", "import", "flanders", str(broken), "--out", str(tmp_path / "out")]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_:
@@ -283,3 +285,14 @@ def test_cli_reports_a_bad_input_in_one_line(shared_data, tmp_path, monkeypatch,
     assert exit_.value.code == 2
     assert "missing input file" in capsys.readouterr().out
     assert not (tmp_path / "out").exists()
+
+
+def test_pre_2019_code_without_successor(shared_data, tmp_path):
+    """Without Nevele's sectors, the 2013 code 44049 has no 2020 municipality to go to."""
+    sectors = pd.read_excel(shared_data / B.SECTORS)
+    broken = _broken_copy(shared_data, tmp_path / "d", B.SECTORS)
+    keep = ~sectors["statsec2024"].str.startswith("44049")
+    sectors[keep].to_excel(broken / B.SECTORS, index=False)
+    with pytest.raises(ValidationError, match="no 2020 successor") as err:
+        import_flanders(broken)
+    assert err.value.found == "44049" and err.value.column == "g"
