@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from mesocare.cli import importers as _importers
 from mesocare.cli import territory as _territory
 from mesocare.cli._common import console
 from mesocare.errors import MesocareError
@@ -22,6 +23,7 @@ _app = typer.Typer(
     add_completion=False,
 )
 _territory.register(_app)
+_importers.register(_app)
 
 
 @_app.callback()
