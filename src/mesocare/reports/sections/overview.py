@@ -19,7 +19,18 @@ def build(ctx: ReportContext) -> Section:
         return format(float(z.loc[i, "value"]), fmt) if i in z.index else "–"
 
     sh = shortage_table(ctx)
-    sh_areas = sh[(sh["level"] == "area") & sh["unit_code"].isin(areas["area_code"])]
+    short, short_label = "–", "networks in GP shortage (Flemish rule)"
+    if sh is not None:
+        nets = areas["network_code"].dropna().unique()
+        sn = sh[(sh["level"] == "network") & sh["unit_code"].isin(nets)]
+        if len(sn):
+            short = f"{int(sn['shortage'].sum())} of {len(sn)}"
+        else:
+            zone_short = bool(sh.loc[sh["unit_code"] == ctx.zone_code, "shortage"].any())
+            short, short_label = (
+                ("yes" if zone_short else "no"),
+                "zone in GP shortage (Flemish rule)",
+            )
     cards = [
         {"label": "inhabitants", "value": val("population", ",.0f")},
         {
@@ -31,8 +42,8 @@ def build(ctx: ReportContext) -> Section:
         {"label": "GPs per 1,000 inhabitants", "value": val("gp_per_1000", ".2f")},
         {"label": "GPs aged 60+", "value": val("gp_60plus_share", ".0f") + " %"},
         {
-            "label": "areas in GP shortage (Flemish rule)",
-            "value": f"{int(sh_areas['shortage'].sum())} of {len(sh_areas)}",
+            "label": short_label,
+            "value": short,
         },
     ]
     paragraphs = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mesocare.reports.base import Figure, ReportContext, Section, Table
-from mesocare.reports.maps import choropleth, to_lonlat
+from mesocare.reports.maps import choropleth, xy_points
 from mesocare.reports.sections.common import shortage_table, zone_units
 
 
@@ -55,8 +55,9 @@ def build(ctx: ReportContext) -> Section:
         zp = prov[prov["area_code"].isin(area_codes)]
         gps = zp[zp["discipline"] == "gp"]
         if len(gps):
-            pts = to_lonlat(gps["x"].to_numpy(), gps["y"].to_numpy(), str(t.areas.crs))
-            pts["text"] = (gps["name"] + " · FTE " + gps["fte"].round(2).astype(str)).to_numpy()
+            pts = xy_points(
+                gps["x"], gps["y"], gps["name"] + " · FTE " + gps["fte"].round(2).astype(str)
+            )
             areas = ctx.zone_areas
             dens = areas["area_code"].map(pop) / areas["area_km2"]
             figures.append(
@@ -78,8 +79,8 @@ def build(ctx: ReportContext) -> Section:
             "Import a provider list (e.g. from the Sociale Kaart) to fill this section."
         )
     sh = shortage_table(ctx)
-    sa = sh[(sh["level"] == "area") & sh["unit_code"].isin(area_codes)]
-    if len(prov) and len(sa):
+    sa = None if sh is None else sh[(sh["level"] == "area") & sh["unit_code"].isin(area_codes)]
+    if sh is not None and sa is not None and len(sa):
         areas = ctx.zone_areas
         flag = (
             areas["area_code"]
