@@ -73,7 +73,7 @@ def wilson_interval(
         lower = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
         upper = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
     # the exact bounds at the edges (rounding could leave 1e-17 instead of 0)
-    lower = np.where(k == 0, 0.0, lower)
+    lower = np.where((k == 0) & (n > 0), 0.0, lower)
     upper = np.where((k == n) & (n > 0), 1.0, upper)
     return lower, upper
 
@@ -101,7 +101,7 @@ def byar_interval(count: ArrayLike, confidence: float = 0.95) -> tuple[FloatArra
     """
     z = z_value(confidence)
     o = _as_float("count", count)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lower = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
     lower = np.where(o > 0, np.maximum(lower, 0.0), 0.0)
     o1 = o + 1
