@@ -158,15 +158,15 @@ def test_wilson_invariants(k, extra, confidence):
     assert lo < hi
 
 
-@given(o=st.floats(min_value=0, max_value=1e6, allow_nan=False), exact_below=st.sampled_from([0, 10]))
+@given(
+    o=st.floats(min_value=0, max_value=1e6, allow_nan=False), exact_below=st.sampled_from([0, 10])
+)
 def test_poisson_invariants(o, exact_below):
     lo, hi = poisson_interval(o, exact_below=exact_below)
     assert 0.0 <= lo <= o <= hi
 
 
-@given(
-    st.lists(st.tuples(st.integers(0, 500), st.integers(1, 5_000)), min_size=20, max_size=20)
-)
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 5_000)), min_size=20, max_size=20))
 def test_dsr_invariants(bands):
     o = np.array([b[0] for b in bands], dtype=float)
     n = np.array([b[1] for b in bands], dtype=float) + o

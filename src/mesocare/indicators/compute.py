@@ -31,7 +31,7 @@ from mesocare.indicators.definitions import (
     IndicatorDef,
 )
 from mesocare.territory import Territory
-from mesocare.territory.schema import AGE_BANDS, age_band_lower
+from mesocare.territory.schema import age_band_lower
 
 LEVELS: tuple[str, ...] = ("area", "network", "zone", "region")
 COLUMNS: tuple[str, ...] = (
@@ -56,6 +56,7 @@ UNIT_COLUMNS: tuple[str, ...] = (
     "parent_level",
     "zone_code",
 )
+_TEXT = frozenset(("indicator_id", "level", "unit_code", "unit_name", "parent_code", "comparison"))
 GP_UNDER_AGE = 65
 GP_OLDER_FROM_AGE = 60
 
@@ -90,7 +91,8 @@ def base_counts(territory: Territory, *, year: int | None = None) -> pd.DataFram
     if y is not None:
         pop = pop[pop["year"] == y]
     pos = codes.get_indexer(pop["area_code"].astype(str))
-    lower = pop["age_band"].astype(str).map(age_band_lower).to_numpy()
+    band_idx, bands = pd.factorize(pop["age_band"].astype(str))
+    lower = np.array([age_band_lower(b) for b in bands], dtype=np.int64)[band_idx]
     count = pop["count"].to_numpy(dtype=np.float64)
 
     def pop_sum(mask: np.ndarray) -> np.ndarray:
@@ -113,13 +115,13 @@ def base_counts(territory: Territory, *, year: int | None = None) -> pd.DataFram
     age = prov["age"].to_numpy(dtype=np.float64, na_value=np.nan)
     gp = disc == "gp"
     known = gp & ~np.isnan(age)
-    out[Base.GP_UNDER65] = np.bincount(
-        ppos[gp & ~(age >= GP_UNDER_AGE)], minlength=n
-    ).astype(np.float64)
+    out[Base.GP_UNDER65] = np.bincount(ppos[gp & ~(age >= GP_UNDER_AGE)], minlength=n).astype(
+        np.float64
+    )
     out[Base.GP_AGE_KNOWN] = np.bincount(ppos[known], minlength=n).astype(np.float64)
-    out[Base.GP_60PLUS] = np.bincount(
-        ppos[known & (age >= GP_OLDER_FROM_AGE)], minlength=n
-    ).astype(np.float64)
+    out[Base.GP_60PLUS] = np.bincount(ppos[known & (age >= GP_OLDER_FROM_AGE)], minlength=n).astype(
+        np.float64
+    )
     out[Base.SOCIAL_WELFARE] = out[Base.SOCIAL_SERVICE] + out[Base.WELFARE_ORGANISATION]
 
     attrs = territory.area_attributes
@@ -153,7 +155,11 @@ def unit_counts(territory: Territory, base: pd.DataFrame | None = None) -> pd.Da
     areas = territory.areas
     value_cols = [c for c in base.columns if c != "area_code"]
     names = dict(
-        zip(territory.units["unit_code"].astype(str), territory.units["name"].astype(str), strict=True)
+        zip(
+            territory.units["unit_code"].astype(str),
+            territory.units["name"].astype(str),
+            strict=True,
+        )
     )
     area_code = areas["area_code"].astype(str).to_numpy(dtype=object)
     net = areas["network_code"].astype(object).where(areas["network_code"].notna(), None)
@@ -293,10 +299,10 @@ def compute_indicators(
     n = len(units)
     key = units["level"].astype(str) + "|" + units["unit_code"].astype(str)
     parent_key = units["parent_level"].astype(str) + "|" + units["parent_code"].astype(str)
-    parent_pos = pd.Index(key).get_indexer(parent_key)
+    parent_pos = pd.Index(key).get_indexer(pd.Index(parent_key))
     has_parent = parent_pos >= 0
 
-    frames = []
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in COLUMNS}
     for d in defs:
         num = units[str(d.numerator)].to_numpy(dtype=np.float64)
         den = (
@@ -306,25 +312,21 @@ def compute_indicators(
         )
         value, lower, upper = indicator_values(d, num, den, confidence)
         parent_value = np.where(has_parent, value[np.where(has_parent, parent_pos, 0)], np.nan)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "indicator_id": np.full(n, d.id, dtype=object),
-                    "numerator": num,
-                    "denominator": den,
-                    "value": value,
-                    "lower": lower,
-                    "upper": upper,
-                    "parent_value": parent_value,
-                    "comparison": compare(value, lower, upper, parent_value, d.polarity),
-                }
+        cols["indicator_id"].append(np.full(n, d.id, dtype=object))
+        for c, arr in (("numerator", num), ("denominator", den), ("value", value)):
+            cols[c].append(arr)
+        for c, arr in (("lower", lower), ("upper", upper), ("parent_value", parent_value)):
+            cols[c].append(arr)
+        cols["comparison"].append(compare(value, lower, upper, parent_value, d.polarity))
+    reps = len(defs)
+    for c in ("level", "unit_code", "unit_name", "parent_code"):
+        cols[c] = [np.tile(units[c].to_numpy(dtype=object), reps)]
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                np.concatenate(parts) if parts else [],
+                dtype=object if c in _TEXT else np.float64,
             )
-        )
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    ids = pd.concat(frames, ignore_index=True)
-    reps = len(frames)
-    meta = {c: np.tile(units[c].to_numpy(dtype=object), reps) for c in UNIT_COLUMNS[:4]}
-    out = pd.DataFrame(meta).join(ids)
-    text = ("indicator_id", "level", "unit_code", "unit_name", "parent_code", "comparison")
-    return _objects(out, text)[list(COLUMNS)]
+            for c, parts in cols.items()
+        }
+    )

@@ -107,7 +107,9 @@ class IndicatorDef:
         if self.method not in METHODS:
             raise ParameterError(f"{where}: unknown method '{self.method}'; one of {METHODS}")
         if self.polarity not in POLARITIES:
-            raise ParameterError(f"{where}: unknown polarity '{self.polarity}'; one of {POLARITIES}")
+            raise ParameterError(
+                f"{where}: unknown polarity '{self.polarity}'; one of {POLARITIES}"
+            )
         if not isinstance(self.numerator, Base):
             raise ParameterError(f"{where}: numerator must be a Base column")
         if self.method == "count":

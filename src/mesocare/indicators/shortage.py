@@ -139,9 +139,7 @@ def population_in_shortage(shortage_df: pd.DataFrame, level: str = "area") -> pd
         )
     rows = shortage_df[shortage_df["level"] == level]
     if rows.empty:
-        raise ValidationError(
-            f"no units of level '{level}'", file="shortage table", column="level"
-        )
+        raise ValidationError(f"no units of level '{level}'", file="shortage table", column="level")
     flagged = rows["shortage"].astype(bool).to_numpy()
     pop = rows["population"].to_numpy(dtype=np.int64)
     frame = pd.DataFrame(
