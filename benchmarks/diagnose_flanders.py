@@ -65,13 +65,22 @@ def main() -> None:
             per_zone.append(time.perf_counter() - tz)
         all_s = step(f"all {len(zones)} zones diagnosed (HTML written)", t_all)
     print(f"per zone: median {statistics.median(per_zone):.2f} s, max {max(per_zone):.2f} s")
-    print(json.dumps({
-        "benchmark": "diagnose_flanders", "preset": args.preset, "areas": len(territory.areas),
-        "zones": len(zones), "generate_s": round(rows[0][1], 2), "one_zone_cold_s": round(one, 2),
-        "all_zones_s": round(all_s, 2), "per_zone_median_s": round(statistics.median(per_zone), 3),
-        "peak_mb": round(peak_mb()),
-        "goal_met": bool(one < 2 and all_s < 30),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "diagnose_flanders",
+                "preset": args.preset,
+                "areas": len(territory.areas),
+                "zones": len(zones),
+                "generate_s": round(rows[0][1], 2),
+                "one_zone_cold_s": round(one, 2),
+                "all_zones_s": round(all_s, 2),
+                "per_zone_median_s": round(statistics.median(per_zone), 3),
+                "peak_mb": round(peak_mb()),
+                "goal_met": bool(one < 2 and all_s < 30),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

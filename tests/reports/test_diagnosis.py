@@ -7,13 +7,12 @@ import re
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from mesocare.errors import MesocareError
 from mesocare.reports.render import render_html, render_json
 from mesocare.services.diagnose import diagnose_zone, write_report
-from mesocare.territory import Territory, save_territory
+from mesocare.territory import Territory
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,7 @@ def test_sections_in_order(diagnosis):
 def test_html_is_self_contained_and_offline(page):
     assert "<script" in page and "plotly" in page.lower()
     # no external script, stylesheet or font
-    assert not re.search(r'<script[^>]+src=', page)
+    assert not re.search(r"<script[^>]+src=", page)
     assert not re.search(r'<link[^>]+href=["\']https?:', page)
 
 
@@ -73,8 +72,14 @@ def test_unknown_zone_is_named(leuven):
 
 
 def test_report_without_providers_says_so(leuven):
-    t = Territory.build(leuven.manifest, leuven.areas, leuven.units, leuven.population,
-                        leuven.area_attributes, leuven.providers.iloc[0:0])
+    t = Territory.build(
+        leuven.manifest,
+        leuven.areas,
+        leuven.units,
+        leuven.population,
+        leuven.area_attributes,
+        leuven.providers.iloc[0:0],
+    )
     d = diagnose_zone(t, "Z01")
     supply = next(s for s in d.sections if s.id == "supply")
     assert any("no provider data" in p for p in supply.paragraphs)
@@ -95,23 +100,52 @@ def test_write_is_atomic(diagnosis, tmp_path, monkeypatch):
 
 def test_cli_demo_and_diagnose(tmp_path, leuven):
     run = [sys.executable, "-m", "mesocare"]
-    r = subprocess.run([*run, "demo", "--out", str(tmp_path / "demo")], capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        [*run, "demo", "--out", str(tmp_path / "demo")], capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "demo" / "territory" / "territory.toml").exists()
     assert (tmp_path / "demo" / "diagnosis-Z01.html").stat().st_size > 100_000
     assert "diagnosis-Z01.html" in r.stdout
-    r = subprocess.run([*run, "diagnose", str(tmp_path / "demo" / "territory"), "--zone", "Z02",
-                        "--format", "json", "--out", str(tmp_path / "z2.json")],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            *run,
+            "diagnose",
+            str(tmp_path / "demo" / "territory"),
+            "--zone",
+            "Z02",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "z2.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads((tmp_path / "z2.json").read_text())["zone"]["code"] == "Z02"
-    r = subprocess.run([*run, "diagnose", str(tmp_path / "demo" / "territory"), "--zone", "Z99",
-                        "--out", str(tmp_path / "x.html")], capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [
+            *run,
+            "diagnose",
+            str(tmp_path / "demo" / "territory"),
+            "--zone",
+            "Z99",
+            "--out",
+            str(tmp_path / "x.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2
     assert "unknown zone 'Z99'" in r.stdout and "Traceback" not in r.stdout + r.stderr
     assert not (tmp_path / "x.html").exists()
-    r = subprocess.run([*run, "diagnose", str(tmp_path / "nowhere"), "--out",
-                        str(tmp_path / "x.html")], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [*run, "diagnose", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.html")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2 and "territory.toml" in r.stdout
