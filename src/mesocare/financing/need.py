@@ -121,3 +121,28 @@ def need_by_unit(
         }
     )
     return df.groupby("unit_code", sort=True, as_index=False)[["population", "need"]].sum()
+
+
+def practice_features(
+    practices: pd.DataFrame, lists: pd.DataFrame, areas: pd.DataFrame
+) -> pd.DataFrame:
+    """The criteria per practice: list shares (age, BIM, chronic) from its enrolled patients and
+    area criteria (deprivation, low income, living alone) from the area where it sits."""
+    lower = lists["age_band"].map(age_band_lower).to_numpy()
+    n = lists["patients"].to_numpy(dtype=float)
+    df = pd.DataFrame({"practice_id": lists["practice_id"].to_numpy(), "n": n})
+    df["bim"] = n * lists["bim"].astype(bool).to_numpy()
+    df["chronic"] = n * lists["chronic"].astype(bool).to_numpy()
+    for name, (lo, hi) in _AGE_GROUPS.items():
+        df[name] = n * ((lower >= lo) & (lower <= hi))
+    g = df.groupby("practice_id").sum()
+    out = practices[["practice_id", "area_code", "network_code", "zone_code"]].copy()
+    tot = g["n"].reindex(out["practice_id"]).fillna(0).to_numpy()
+    out["population"] = tot.astype(np.int64)
+    safe = np.where(tot > 0, tot, 1)
+    for col in ["bim", "chronic", *_AGE_GROUPS]:
+        out[col] = g[col].reindex(out["practice_id"]).fillna(0).to_numpy() / safe
+    a = areas.set_index("area_code")
+    for col in ("alone_65plus", "low_income", "deprivation"):
+        out[col] = a[col].reindex(out["area_code"]).to_numpy(dtype=float)
+    return out
