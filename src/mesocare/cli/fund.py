@@ -63,7 +63,9 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _outputs(df: pd.DataFrame, csv: Path | None, js: Path | None, extra: dict[str, Any] | None = None) -> None:
+def _outputs(
+    df: pd.DataFrame, csv: Path | None, js: Path | None, extra: dict[str, Any] | None = None
+) -> None:
     if csv is not None:
         _atomic_write(csv, df.to_csv(index=False))
         console.print(f"CSV written to {csv}")
@@ -73,7 +75,12 @@ def _outputs(df: pd.DataFrame, csv: Path | None, js: Path | None, extra: dict[st
         console.print(f"JSON written to {js}")
 
 
-_SHORT = {"classic": "classic", "new_deal": "New Deal", "cappuccino": "Cappuccino", "forfait": "forfait"}
+_SHORT = {
+    "classic": "classic",
+    "new_deal": "New Deal",
+    "cappuccino": "Cappuccino",
+    "forfait": "forfait",
+}
 
 
 def _fmt(v: Any, whole: bool = False) -> str:
@@ -119,7 +126,9 @@ def _parse_weights(items: list[str]) -> dict[str, float]:
 # ----- commands -----------------------------------------------------------------------------------
 @fund_app.command("params")
 def params_cmd(
-    kind: Annotated[str, typer.Argument(help="practice_payment, cpts, need_weights or zorgraad")] = "practice_payment",
+    kind: Annotated[
+        str, typer.Argument(help="practice_payment, cpts, need_weights or zorgraad")
+    ] = "practice_payment",
     check: Annotated[Path | None, typer.Option(help="Validate this user file instead")] = None,
     write: Annotated[Path | None, typer.Option(help="Copy the packaged file here to edit")] = None,
 ) -> None:
@@ -133,11 +142,15 @@ def params_cmd(
         console.print(f"Packaged '{kind}' parameters written to {write}")
         return
     params = P.load(kind, check)
-    console.print(f"[bold]{params.meta.name}[/] version {params.meta.version}, valid from {params.meta.valid_from}")
+    console.print(
+        f"[bold]{params.meta.name}[/] version {params.meta.version}, valid from {params.meta.valid_from}"
+    )
     unconfirmed = P.unconfirmed_figures(params)
     if check is not None:
         console.print(f"[green]{check} is valid.[/]")
-    console.print(f"{len(unconfirmed)} unconfirmed figure(s) (documented defaults, replace with yours):")
+    console.print(
+        f"{len(unconfirmed)} unconfirmed figure(s) (documented defaults, replace with yours):"
+    )
     for key in unconfirmed:
         console.print(f"  • {key}")
 
@@ -146,7 +159,9 @@ def params_cmd(
 def lists_cmd(
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
-    save: Annotated[bool, typer.Option(help="Save the synthetic lists into the territory folder")] = False,
+    save: Annotated[
+        bool, typer.Option(help="Save the synthetic lists into the territory folder")
+    ] = False,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the territory's)")] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
@@ -159,16 +174,28 @@ def lists_cmd(
     if seed is not None or not {"gp_practices", "practice_lists"} <= set(terr.tables):
         terr = with_practice_lists(terr, seed=seed)
     prac, lists = practice_tables(terr, zone)
-    g = lists.assign(bim_n=lists["patients"] * lists["bim"], chr_n=lists["patients"] * lists["chronic"])
+    g = lists.assign(
+        bim_n=lists["patients"] * lists["bim"], chr_n=lists["patients"] * lists["chronic"]
+    )
     s = g.groupby("practice_id")[["bim_n", "chr_n", "consultations", "home_visits"]].sum()
     out = prac.merge(s, left_on="practice_id", right_index=True, how="left")
     out["bim_share"] = (out["bim_n"] / out["patients"]).round(3)
     out["chronic_share"] = (out["chr_n"] / out["patients"]).round(3)
     out = out.drop(columns=["bim_n", "chr_n"])
-    _print(out, f"GP practices and their enrolled lists — {terr.manifest.label}", {
-        "practice_id": "practice", "network_code": "network", "n_gps": "GPs", "patients": "patients",
-        "bim_share": "BIM share", "chronic_share": "chronic share", "consultations": "consultations",
-        "home_visits": "home visits"})
+    _print(
+        out,
+        f"GP practices and their enrolled lists — {terr.manifest.label}",
+        {
+            "practice_id": "practice",
+            "network_code": "network",
+            "n_gps": "GPs",
+            "patients": "patients",
+            "bim_share": "BIM share",
+            "chronic_share": "chronic share",
+            "consultations": "consultations",
+            "home_visits": "home visits",
+        },
+    )
     _outputs(out, csv, json_out)
     if save:
         if territory is None:
@@ -183,9 +210,15 @@ def lists_cmd(
 def income_cmd(
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
-    params: Annotated[Path | None, typer.Option(help="Your practice payment parameter file")] = None,
-    budget_neutral: Annotated[bool, typer.Option(help="Scale reforms to the classic total")] = False,
-    models: Annotated[str, typer.Option(help="Comma-separated models (classic,new_deal,cappuccino,forfait)")] = "classic,new_deal,cappuccino",
+    params: Annotated[
+        Path | None, typer.Option(help="Your practice payment parameter file")
+    ] = None,
+    budget_neutral: Annotated[
+        bool, typer.Option(help="Scale reforms to the classic total")
+    ] = False,
+    models: Annotated[
+        str, typer.Option(help="Comma-separated models (classic,new_deal,cappuccino,forfait)")
+    ] = "classic,new_deal,cappuccino",
     by: Annotated[str, typer.Option(help="practice or network")] = "practice",
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
@@ -196,30 +229,48 @@ def income_cmd(
     if by not in ("practice", "network"):
         raise ParameterError(f"--by expects practice or network; found {by!r}")
     terr = _territory(territory)
-    r = practice_income(terr, zone, params_path=params, budget_neutral=budget_neutral,
-                        models=tuple(m.strip() for m in models.split(",") if m.strip()))
-    ms = [m for m in ("classic", "new_deal", "cappuccino", "forfait") if f"{m}_eur" in r.by_practice]
+    r = practice_income(
+        terr,
+        zone,
+        params_path=params,
+        budget_neutral=budget_neutral,
+        models=tuple(m.strip() for m in models.split(",") if m.strip()),
+    )
+    ms = [
+        m for m in ("classic", "new_deal", "cappuccino", "forfait") if f"{m}_eur" in r.by_practice
+    ]
     note = " (budget-neutral)" if budget_neutral else ""
     if by == "practice":
         df = r.by_practice
-        cols = {"practice_id": "practice", "network_code": "network", "patients": "patients",
-                **{f"{m}_eur": f"{_SHORT[m]} €" for m in ms},
-                **{f"{m}_change_pct": f"{_SHORT[m]} Δ%" for m in ms if m != "classic"}}
+        cols = {
+            "practice_id": "practice",
+            "network_code": "network",
+            "patients": "patients",
+            **{f"{m}_eur": f"{_SHORT[m]} €" for m in ms},
+            **{f"{m}_change_pct": f"{_SHORT[m]} Δ%" for m in ms if m != "classic"},
+        }
     else:
         df = r.network_totals()
         cols = {"network_code": "network", **{f"{m}_eur": f"{_SHORT[m]} €" for m in ms}}
     title = f"Yearly income per {by} (€){note} — {terr.manifest.label}"
     _print(df, title, cols, max_rows=200, whole=True)
     ov = r.overall
-    _print(ov.assign(share_pct=(100 * ov["share"]).round(1)), "Layer shares (all practices)",
-           {"model": "model", "layer": "layer", "eur": "€", "share_pct": "share %"},
-           whole=False)
+    _print(
+        ov.assign(share_pct=(100 * ov["share"]).round(1)),
+        "Layer shares (all practices)",
+        {"model": "model", "layer": "layer", "eur": "€", "share_pct": "share %"},
+        whole=False,
+    )
     if by == "practice" and len(ms) > 1:
         for m in ms[1:]:
             counts = r.by_practice[f"{m}_outcome"].value_counts()
             console.print(f"{m} vs classic: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-    extra = {"territory": terr.manifest.label, "zone": zone, "budget_neutral": budget_neutral,
-             "layers_by_network": json.loads(r.by_network.to_json(orient="records"))}
+    extra = {
+        "territory": terr.manifest.label,
+        "zone": zone,
+        "budget_neutral": budget_neutral,
+        "layers_by_network": json.loads(r.by_network.to_json(orient="records")),
+    }
     _outputs(df, csv, json_out, extra)
 
 
@@ -230,7 +281,9 @@ def allocate_cmd(
     zone: ZoneOpt = None,
     level: Annotated[str, typer.Option(help="network, zone, practice or area")] = "network",
     weights: Annotated[Path | None, typer.Option(help="Your need weights file (TOML)")] = None,
-    weight: Annotated[list[str] | None, typer.Option(help="Override a weight: NAME=NUMBER (repeatable)")] = None,
+    weight: Annotated[
+        list[str] | None, typer.Option(help="Override a weight: NAME=NUMBER (repeatable)")
+    ] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
@@ -238,20 +291,49 @@ def allocate_cmd(
     from mesocare.services.financing import allocate_budget
 
     terr = _territory(territory)
-    a = allocate_budget(terr, budget, level=level, zone_code=zone, weights_path=weights,
-                        weights=_parse_weights(weight or []))
+    a = allocate_budget(
+        terr,
+        budget,
+        level=level,
+        zone_code=zone,
+        weights_path=weights,
+        weights=_parse_weights(weight or []),
+    )
     t = a.table
-    _print(t, f"Allocation of €{budget:,.2f} by need — {terr.manifest.label}" + (f", zone {zone}" if zone else ""), {
-        "unit_code": "code", "population": "population", "need": "need (weighted pop.)",
-        "need_rule_eur": "by need €", "equal_rule_eur": "equal per head €", "difference_eur": "difference €"},
-        max_rows=200)
-    console.print(f"Total by need: €{t['need_rule_cents'].sum() / 100:,.2f}; per inhabitant: "
-                  f"€{t['equal_rule_cents'].sum() / 100:,.2f} (largest-remainder rounding to the cent)")
-    console.print(f"Concentration index of money against need: by need {a.concentration_need_rule:+.4f}; "
-                  f"per inhabitant {a.concentration_equal_rule:+.4f} (> 0: favours need)")
-    _outputs(t, csv, json_out, {"budget_eur": budget, "level": level, "zone": zone,
-                                "concentration_need_rule": a.concentration_need_rule,
-                                "concentration_equal_rule": a.concentration_equal_rule})
+    _print(
+        t,
+        f"Allocation of €{budget:,.2f} by need — {terr.manifest.label}"
+        + (f", zone {zone}" if zone else ""),
+        {
+            "unit_code": "code",
+            "population": "population",
+            "need": "need (weighted pop.)",
+            "need_rule_eur": "by need €",
+            "equal_rule_eur": "equal per head €",
+            "difference_eur": "difference €",
+        },
+        max_rows=200,
+    )
+    console.print(
+        f"Total by need: €{t['need_rule_cents'].sum() / 100:,.2f}; per inhabitant: "
+        f"€{t['equal_rule_cents'].sum() / 100:,.2f} (largest-remainder rounding to the cent)"
+    )
+    console.print(
+        f"Concentration index of money against need: by need {a.concentration_need_rule:+.4f}; "
+        f"per inhabitant {a.concentration_equal_rule:+.4f} (> 0: favours need)"
+    )
+    _outputs(
+        t,
+        csv,
+        json_out,
+        {
+            "budget_eur": budget,
+            "level": level,
+            "zone": zone,
+            "concentration_need_rule": a.concentration_need_rule,
+            "concentration_equal_rule": a.concentration_equal_rule,
+        },
+    )
 
 
 @fund_app.command("zorgraad")
@@ -267,21 +349,33 @@ def zorgraad_cmd(
 
     terr = _territory(territory)
     a = zorgraad_grant(terr, params_path=params, budget_eur=budget)
-    _print(a.table, f"Zorgraad grant per weighted inhabitant — {terr.manifest.label}", {
-        "unit_code": "code", "population": "population", "need": "weighted inhabitants",
-        "need_rule_eur": "grant €", "need_rule_eur_per_inhabitant": "€ per inhabitant"})
+    _print(
+        a.table,
+        f"Zorgraad grant per weighted inhabitant — {terr.manifest.label}",
+        {
+            "unit_code": "code",
+            "population": "population",
+            "need": "weighted inhabitants",
+            "need_rule_eur": "grant €",
+            "need_rule_eur_per_inhabitant": "€ per inhabitant",
+        },
+    )
     _outputs(a.table, csv, json_out, {"budget_cents": a.budget_cents})
 
 
 @fund_app.command("cpts")
 def cpts_cmd(
     territory: TerritoryOpt = None,
-    population: Annotated[int | None, typer.Option(help="Population (instead of a territory)")] = None,
+    population: Annotated[
+        int | None, typer.Option(help="Population (instead of a territory)")
+    ] = None,
     zone: ZoneOpt = None,
     network: Annotated[list[str] | None, typer.Option(help="Network code (repeatable)")] = None,
     area: Annotated[list[str] | None, typer.Option(help="Area code (repeatable)")] = None,
     achievement: Annotated[float, typer.Option(help="Indicator achievement 0-1 every year")] = 1.0,
-    start: Annotated[str | None, typer.Option(help="Signature date YYYY-MM-DD for the calendar")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Signature date YYYY-MM-DD for the calendar")
+    ] = None,
     missions: Annotated[Path | None, typer.Option(help="Your missions amounts CSV")] = None,
     params: Annotated[Path | None, typer.Option(help="Your ACI CPTS parameter file")] = None,
     csv: CsvOpt = None,
@@ -294,22 +388,49 @@ def cpts_cmd(
     terr = None if population is not None else _territory(territory)
     if terr is not None and not (zone or network or area):
         raise ParameterError("give --population, or --zone / --network / --area of the territory")
-    sim = cpts_contract(territory=terr, zone_code=zone, network_codes=network or (),
-                        area_codes=area or (), population=population, params_path=params,
-                        missions_path=missions, achievement=achievement)
+    sim = cpts_contract(
+        territory=terr,
+        zone_code=zone,
+        network_codes=network or (),
+        area_codes=area or (),
+        population=population,
+        params_path=params,
+        missions_path=missions,
+        achievement=achievement,
+    )
     fg = sim.yearly.loc[sim.yearly["item"] == "functioning", "fixed_eur"].iloc[0]
-    console.print(f"Population {sim.population:,} → size class [bold]{sim.size_class}[/]; "
-                  f"functioning grant €{fg:,.2f} a year")
+    console.print(
+        f"Population {sim.population:,} → size class [bold]{sim.size_class}[/]; "
+        f"functioning grant €{fg:,.2f} a year"
+    )
     if missions is None:
         console.print("[yellow]Mission amounts are the packaged UNCONFIRMED example table.[/]")
     y = sim.yearly.groupby("year", as_index=False)[["fixed_eur", "variable_eur", "total_eur"]].sum()
-    _print(y, "Yearly amounts (functioning grant + missions)",
-           {"year": "year", "fixed_eur": "fixed €", "variable_eur": "variable €", "total_eur": "total €"})
+    _print(
+        y,
+        "Yearly amounts (functioning grant + missions)",
+        {
+            "year": "year",
+            "fixed_eur": "fixed €",
+            "variable_eur": "variable €",
+            "total_eur": "total €",
+        },
+    )
     cal = sim.calendar.copy()
     if start:
         cal.insert(1, "date", calendar_dates(cal, start))
-    by_pay = cal.groupby([c for c in ("month", "date") if c in cal.columns], as_index=False)["eur"].sum()
+    by_pay: pd.DataFrame = cal.groupby(
+        [c for c in ("month", "date") if c in cal.columns], as_index=False
+    )["eur"].sum()  # type: ignore[assignment]
     cols = {"month": "month", **({"date": "date"} if "date" in by_pay else {}), "eur": "paid €"}
     _print(by_pay, "Payment calendar (months from signature)", cols)
-    _outputs(cal, csv, json_out, {"population": sim.population, "size_class": sim.size_class,
-                                  "yearly": json.loads(sim.yearly.to_json(orient="records"))})
+    _outputs(
+        cal,
+        csv,
+        json_out,
+        {
+            "population": sim.population,
+            "size_class": sim.size_class,
+            "yearly": json.loads(sim.yearly.to_json(orient="records")),
+        },
+    )

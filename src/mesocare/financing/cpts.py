@@ -82,7 +82,11 @@ def load_missions(path: str | Path | None = None) -> list[Mission]:
     """The missions amounts table: the packaged *unconfirmed example*, or the user's CSV (same
     columns; lines starting with '#' are comments). Errors name the file, row and column."""
     if path is None:
-        text = resources.files("mesocare.financing").joinpath(f"params/{MISSIONS_FILE}").read_text("utf-8")
+        text = (
+            resources.files("mesocare.financing")
+            .joinpath(f"params/{MISSIONS_FILE}")
+            .read_text("utf-8")
+        )
         file = f"mesocare:financing/params/{MISSIONS_FILE}"
     else:
         p = Path(path)
@@ -149,13 +153,17 @@ def simulate(
         known = {m.mission for m in rows}
         unknown = [s for s in selected if s not in known]
         if unknown:
-            raise ParameterError(f"unknown mission(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ParameterError(
+                f"unknown mission(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         rows = [m for m in rows if m.mission in set(selected)]
 
     def ach(year: int) -> float:
         a = achievement.get(year, 0.0) if isinstance(achievement, Mapping) else achievement
         if not 0 <= a <= 1:
-            raise ParameterError(f"indicator achievement must be in [0, 1]; found {a} (year {year})")
+            raise ParameterError(
+                f"indicator achievement must be in [0, 1]; found {a} (year {year})"
+            )
         return float(a)
 
     yearly, cal = [], []
@@ -163,7 +171,13 @@ def simulate(
     cal.append((0, 1, "start_up", "start-up envelope", to_cents(start_up)))
     grant = float(params.functioning_grant.eur_per_year[klass])  # type: ignore[index]
     items = [("functioning", grant, 0.0, 0, 0)] + [
-        (m.mission, m.fixed_eur_per_year, m.variable_max_eur_per_year, m.start_month, m.deployed_month)
+        (
+            m.mission,
+            m.fixed_eur_per_year,
+            m.variable_max_eur_per_year,
+            m.start_month,
+            m.deployed_month,
+        )
         for m in rows
     ]
     for y in range(1, years + 1):

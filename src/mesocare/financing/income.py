@@ -34,7 +34,11 @@ MODELS: tuple[str, ...] = ("classic", "new_deal", "cappuccino", "forfait")
 DEFAULT_MODELS: tuple[str, ...] = ("classic", "new_deal", "cappuccino")
 LAYERS: dict[str, tuple[tuple[str, str], ...]] = {
     "classic": (("fee_for_service", "service"), ("gmd_fees", "patient"), ("premiums", "premium")),
-    "new_deal": (("fee_for_service", "service"), ("capitation", "patient"), ("premiums", "premium")),
+    "new_deal": (
+        ("fee_for_service", "service"),
+        ("capitation", "patient"),
+        ("premiums", "premium"),
+    ),
     "cappuccino": (("milk", "service"), ("coffee", "patient"), ("cream", "premium")),
     "forfait": (("forfait", "patient"),),
 }
@@ -49,8 +53,10 @@ def capitation_weight(nd: NewDeal, age_band: str, bim: bool, chronic: bool) -> f
 def new_deal_capitation(lists: pd.DataFrame, params: PracticePaymentParams) -> pd.Series:
     """Yearly New Deal capitation per practice (euros, unrounded)."""
     nd = params.new_deal
-    per = [capitation_weight(nd, a, bool(b), bool(c)) for a, b, c in
-           zip(lists["age_band"], lists["bim"], lists["chronic"], strict=True)]
+    per = [
+        capitation_weight(nd, a, bool(b), bool(c))
+        for a, b, c in zip(lists["age_band"], lists["bim"], lists["chronic"], strict=True)
+    ]
     amount = lists["patients"].to_numpy(dtype=float) * np.asarray(per, dtype=float)
     return pd.Series(amount, index=lists.index).groupby(lists["practice_id"]).sum()
 
@@ -59,7 +65,11 @@ def management_premium(nd: NewDeal, n_gps: int, employees: int, patients: int) -
     """Yearly practice-management premium (4 quarters of the highest tier met; 0 if none)."""
     best = 0.0
     for tier in nd.management_premium:
-        if n_gps >= tier.min_gps and employees >= tier.min_employees and patients >= tier.min_patients:
+        if (
+            n_gps >= tier.min_gps
+            and employees >= tier.min_employees
+            and patients >= tier.min_patients
+        ):
             best = max(best, tier.eur_per_quarter.value)
     return 4 * best
 
@@ -70,7 +80,9 @@ def nurse_premium(nd: NewDeal, nurse_hours_per_week: float, patients: int) -> fl
     if nurse_hours_per_week < p.min_nurse_hours_per_week.value or patients < p.first_patients.value:
         return 0.0
     steps = int((patients - p.first_patients.value) // p.step_patients.value)
-    return min(p.first_eur_per_year.value + steps * p.step_eur_per_year.value, p.max_eur_per_year.value)
+    return min(
+        p.first_eur_per_year.value + steps * p.step_eur_per_year.value, p.max_eur_per_year.value
+    )
 
 
 def practice_income(
@@ -92,29 +104,37 @@ def practice_income(
     c, nd, cp = params.classic, params.new_deal, params.cappuccino
     ref = nd.capitation_eur(25, False)
     if ref <= 0:
-        raise ParameterError("new_deal.capitation: the 25-59 non-BIM cell must be > 0 (coffee weights)")
+        raise ParameterError(
+            "new_deal.capitation: the 25-59 non-BIM cell must be > 0 (coffee weights)"
+        )
     quality = np.clip(practices["quality_achievement"].to_numpy(dtype=float), 0, 1)
     n_gps = practices["n_gps"].to_numpy()
     emp = practices["employees"].to_numpy()
     nurse_h = practices["nurse_hours_per_week"].to_numpy(dtype=float)
-    nd_prem = np.array([
-        management_premium(nd, int(n), int(e), int(p)) + nurse_premium(nd, float(h), int(p))
-        for n, e, p, h in zip(n_gps, emp, pats, nurse_h, strict=True)
-    ])
+    nd_prem = np.array(
+        [
+            management_premium(nd, int(n), int(e), int(p)) + nurse_premium(nd, float(h), int(p))
+            for n, e, p, h in zip(n_gps, emp, pats, nurse_h, strict=True)
+        ]
+    )
     amounts: dict[str, dict[str, np.ndarray]] = {
         "classic": {
-            "fee_for_service": cons * c.consultation_fee_eur.value + hv * c.home_visit_fee_eur.value,
+            "fee_for_service": cons * c.consultation_fee_eur.value
+            + hv * c.home_visit_fee_eur.value,
             "gmd_fees": pats * c.gmd_fee_eur_per_patient_year.value,
-            "premiums": practices["gp_fte"].to_numpy(dtype=float) * c.premium_eur_per_gp_fte_year.value
+            "premiums": practices["gp_fte"].to_numpy(dtype=float)
+            * c.premium_eur_per_gp_fte_year.value
             + c.premium_eur_per_practice_year.value,
         },
         "new_deal": {
-            "fee_for_service": cons * nd.consultation_fee_eur.value + hv * nd.home_visit_fee_eur.value,
+            "fee_for_service": cons * nd.consultation_fee_eur.value
+            + hv * nd.home_visit_fee_eur.value,
             "capitation": cap,
             "premiums": nd_prem,
         },
         "cappuccino": {
-            "milk": cons * cp.milk_consultation_fee_eur.value + hv * cp.milk_home_visit_fee_eur.value,
+            "milk": cons * cp.milk_consultation_fee_eur.value
+            + hv * cp.milk_home_visit_fee_eur.value,
             "coffee": cap / ref * cp.coffee_eur_per_weighted_patient_year.value,
             "cream": pats * cp.cream_eur_per_patient_year_at_full_achievement.value * quality,
         },
@@ -126,10 +146,17 @@ def practice_income(
     for m in models:
         for layer, kind in LAYERS[m]:
             eur = amounts[m][layer]
-            parts.append(pd.DataFrame({
-                "practice_id": pid, "model": m, "layer": layer, "kind": kind,
-                "cents": np.round(eur * 100).astype(np.int64),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "practice_id": pid,
+                        "model": m,
+                        "layer": layer,
+                        "kind": kind,
+                        "cents": np.round(eur * 100).astype(np.int64),
+                    }
+                )
+            )
     out = pd.concat(parts, ignore_index=True)
     out["eur"] = out["cents"] / 100
     return out
@@ -154,7 +181,9 @@ def make_budget_neutral(income: pd.DataFrame, reference: str = "classic") -> pd.
     return out
 
 
-def by_practice(income: pd.DataFrame, practices: pd.DataFrame, *, tolerance: float = 0.01) -> pd.DataFrame:
+def by_practice(
+    income: pd.DataFrame, practices: pd.DataFrame, *, tolerance: float = 0.01
+) -> pd.DataFrame:
     """One row per practice: total per model, each reform's change against classic and whether
     the practice wins (> +tolerance), loses (< -tolerance) or stays about equal."""
     tot = income.pivot_table(index="practice_id", columns="model", values="cents", aggfunc="sum")
@@ -177,7 +206,9 @@ def by_practice(income: pd.DataFrame, practices: pd.DataFrame, *, tolerance: flo
     return out.reset_index()
 
 
-def layer_shares(income: pd.DataFrame, by: str | None = None, practices: pd.DataFrame | None = None) -> pd.DataFrame:
+def layer_shares(
+    income: pd.DataFrame, by: str | None = None, practices: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Amount and share of each layer per model, overall or per ``by`` ('practice_id' or
     'network_code', the latter needing ``practices``)."""
     df = income
@@ -187,10 +218,8 @@ def layer_shares(income: pd.DataFrame, by: str | None = None, practices: pd.Data
             raise ParameterError("layer shares per network need the practices table")
         df = df.merge(practices[["practice_id", "network_code"]], on="practice_id")
     group = ([by] if by else []) + keys
-    out = df.groupby(group, as_index=False, sort=False)["cents"].sum()
+    out = pd.DataFrame(df.groupby(group, as_index=False, sort=False)["cents"].sum())
     total = out.groupby(([by] if by else []) + ["model"])["cents"].transform("sum")
     out["eur"] = out["cents"] / 100
     out["share"] = np.where(total > 0, out["cents"] / total.where(total > 0, 1), 0.0)
     return out
-
-

@@ -44,6 +44,6 @@ def split_cents(weights: np.ndarray | list[float], total_cents: int) -> np.ndarr
     if rest >= 0:
         base[order[:rest]] += 1
     else:  # float error pushed the floors over the total: take back from the smallest remainders
-        for i in order[::-1][: -rest]:
+        for i in order[::-1][:-rest]:
             base[i] -= 1
     return base

@@ -28,7 +28,12 @@ FEATURES: dict[str, str] = {
     "low_income": "income shortfall: max(0, 1 - area mean income / territory mean income)",
     "deprivation": "deprivation score in [0, 1] (1 = most deprived)",
 }
-_AGE_GROUPS = {"age_0_4": (0, 4), "age_65_74": (65, 74), "age_75_84": (75, 84), "age_85plus": (85, 999)}
+_AGE_GROUPS = {
+    "age_0_4": (0, 4),
+    "age_65_74": (65, 74),
+    "age_75_84": (75, 84),
+    "age_85plus": (85, 999),
+}
 
 
 def area_features(territory: Territory) -> pd.DataFrame:
@@ -38,9 +43,13 @@ def area_features(territory: Territory) -> pd.DataFrame:
 
     a = territory.areas[["area_code", "network_code", "zone_code"]].copy()
     pop = territory.population
-    wide = pop.pivot_table(
-        index="area_code", columns="age_band", values="count", aggfunc="sum", observed=True
-    ).reindex(a["area_code"]).fillna(0)
+    wide = (
+        pop.pivot_table(
+            index="area_code", columns="age_band", values="count", aggfunc="sum", observed=True
+        )
+        .reindex(a["area_code"])
+        .fillna(0)
+    )
     total = wide.sum(axis=1).to_numpy(dtype=float)
     out = pd.DataFrame({"area_code": a["area_code"].to_numpy()})
     out["network_code"] = a["network_code"].to_numpy()
@@ -60,9 +69,7 @@ def area_features(territory: Territory) -> pd.DataFrame:
 
     out["bim"] = col("bim_share")
     out["deprivation"] = col("deprivation_score")
-    share65 = (
-        wide.to_numpy(dtype=float)[:, lower >= 65].sum(axis=1) / safe
-    )
+    share65 = wide.to_numpy(dtype=float)[:, lower >= 65].sum(axis=1) / safe
     out["alone_65plus"] = col("alone_65plus_share") * share65
     income = col("mean_taxable_income_eur")
     if np.isfinite(income).any():
@@ -106,9 +113,7 @@ def weighted_population(features: pd.DataFrame, weights: Mapping[str, float]) ->
     return features["population"].to_numpy(dtype=float) * factor
 
 
-def need_by_unit(
-    features: pd.DataFrame, weights: Mapping[str, float], level: str
-) -> pd.DataFrame:
+def need_by_unit(features: pd.DataFrame, weights: Mapping[str, float], level: str) -> pd.DataFrame:
     """Population and need summed to ``level`` ('area', 'network' or 'zone')."""
     key = {"area": "area_code", "network": "network_code", "zone": "zone_code"}.get(level)
     if key is None:

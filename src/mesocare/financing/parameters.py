@@ -212,7 +212,7 @@ class ZorgraadParams(NeedWeightsParams):
 # ----- loading ------------------------------------------------------------------------------------
 M = TypeVar("M", bound=BaseModel)
 
-PACKAGED = {
+PACKAGED: dict[str, tuple[str, type[BaseModel]]] = {
     "practice_payment": ("practice_payment_be_2024.toml", PracticePaymentParams),
     "cpts": ("cpts_aci_2021.toml", CptsParams),
     "need_weights": ("need_weights_default.toml", NeedWeightsParams),

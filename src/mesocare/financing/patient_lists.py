@@ -24,7 +24,6 @@ Real data (EHR extracts) can replace both tables: same columns, checked by :func
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -121,8 +120,13 @@ def generate_lists(
     areas = territory.areas.set_index("area_code")
     prac = (
         gp.groupby("practice_id", sort=True)
-        .agg(area_code=("area_code", "first"), x=("x", "mean"), y=("y", "mean"),
-             n_gps=("provider_id", "size"), gp_fte=("fte", "sum"))
+        .agg(
+            area_code=("area_code", "first"),
+            x=("x", "mean"),
+            y=("y", "mean"),
+            n_gps=("provider_id", "size"),
+            gp_fte=("fte", "sum"),
+        )
         .reset_index()
     )
     prac["network_code"] = areas.loc[prac["area_code"], "network_code"].to_numpy()
@@ -132,7 +136,9 @@ def generate_lists(
     pcal = cal.practice
     group = prac["n_gps"].to_numpy() >= 2
     prac["employees"] = np.where(
-        group, rng.binomial(prac["n_gps"].to_numpy(), pcal.employees_per_gp), rng.binomial(1, 0.2, len(prac))
+        group,
+        rng.binomial(prac["n_gps"].to_numpy(), pcal.employees_per_gp),
+        rng.binomial(1, 0.2, len(prac)),
     ).astype(np.int64)
     p_nurse = np.where(group, pcal.nurse_probability_group, pcal.nurse_probability_solo)
     hours = np.clip(rng.normal(pcal.nurse_hours_per_week_mean, 8.0, len(prac)), 4, 38).round()
@@ -141,7 +147,10 @@ def generate_lists(
 
     # residents: area x band x sex counts
     pop = territory.population.pivot_table(
-        index="area_code", columns=["sex", "age_band"], values="count", aggfunc="sum",
+        index="area_code",
+        columns=["sex", "age_band"],
+        values="count",
+        aggfunc="sum",
         observed=True,
     )
     cols = pd.MultiIndex.from_product([SEXES, AGE_BANDS])
@@ -179,8 +188,10 @@ def generate_lists(
         pi = np.flatnonzero(prac["zone_code"].to_numpy() == zone)
         if len(pi) == 0:
             continue  # residents of a zone without practices stay unenrolled
-        d = np.hypot(ax[ai, None] - prac["x"].to_numpy()[None, pi],
-                     ay[ai, None] - prac["y"].to_numpy()[None, pi])
+        d = np.hypot(
+            ax[ai, None] - prac["x"].to_numpy()[None, pi],
+            ay[ai, None] - prac["y"].to_numpy()[None, pi],
+        )
         w = prac["gp_fte"].to_numpy()[None, pi] * np.exp(-d / max(decay_m, 1.0))
         w = w + 1e-12
         pv = w / w.sum(axis=1, keepdims=True)  # area x practice
@@ -204,14 +215,36 @@ def generate_lists(
     hv_share = _by_age(act.age_from, act.home_visit_share)[band_i]
     lists["home_visits"] = rng.binomial(contacts, np.clip(hv_share, 0, 1))
     lists["consultations"] = contacts - lists["home_visits"]
-    lists = lists[["practice_id", "age_band", "sex", "bim", "chronic", "patients",
-                   "consultations", "home_visits"]]
+    lists = lists[
+        [
+            "practice_id",
+            "age_band",
+            "sex",
+            "bim",
+            "chronic",
+            "patients",
+            "consultations",
+            "home_visits",
+        ]
+    ]
     lists = lists.astype({"patients": "int64", "consultations": "int64", "home_visits": "int64"})
 
     totals = lists.groupby("practice_id")["patients"].sum()
     prac["patients"] = prac["practice_id"].map(totals).fillna(0).astype(np.int64)
-    prac = prac[["practice_id", "area_code", "network_code", "zone_code", "n_gps", "gp_fte",
-                 "employees", "nurse_hours_per_week", "quality_achievement", "patients"]]
+    prac = prac[
+        [
+            "practice_id",
+            "area_code",
+            "network_code",
+            "zone_code",
+            "n_gps",
+            "gp_fte",
+            "employees",
+            "nurse_hours_per_week",
+            "quality_achievement",
+            "patients",
+        ]
+    ]
     return prac.reset_index(drop=True), lists
 
 
@@ -222,13 +255,24 @@ def with_practice_lists(territory: Territory, *, seed: int | None = None) -> Ter
 
 
 _PRACTICE_COLS = {
-    "practice_id": "text", "network_code": "text", "zone_code": "text", "n_gps": "int",
-    "gp_fte": "number", "employees": "int", "nurse_hours_per_week": "number",
+    "practice_id": "text",
+    "network_code": "text",
+    "zone_code": "text",
+    "n_gps": "int",
+    "gp_fte": "number",
+    "employees": "int",
+    "nurse_hours_per_week": "number",
     "quality_achievement": "number",
 }
 _LIST_COLS = {
-    "practice_id": "text", "age_band": "text", "sex": "text", "bim": "bool", "chronic": "bool",
-    "patients": "int", "consultations": "int", "home_visits": "int",
+    "practice_id": "text",
+    "age_band": "text",
+    "sex": "text",
+    "bim": "bool",
+    "chronic": "bool",
+    "patients": "int",
+    "consultations": "int",
+    "home_visits": "int",
 }
 
 
@@ -253,16 +297,29 @@ def check_tables(practices: pd.DataFrame, lists: pd.DataFrame) -> None:
     bad = ~lists["age_band"].isin(AGE_BANDS)
     if bool(bad.any()):
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValidationError("unknown age band", file=LISTS_TABLE, column="age_band", row=i + 1,
-                              found=lists["age_band"].iloc[i], expected="0-4 … 95+")
+        raise ValidationError(
+            "unknown age band",
+            file=LISTS_TABLE,
+            column="age_band",
+            row=i + 1,
+            found=lists["age_band"].iloc[i],
+            expected="0-4 … 95+",
+        )
     bad = ~lists["practice_id"].isin(set(practices["practice_id"]))
     if bool(bad.any()):
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValidationError("practice not in gp_practices", file=LISTS_TABLE,
-                              column="practice_id", row=i + 1, found=lists["practice_id"].iloc[i])
+        raise ValidationError(
+            "practice not in gp_practices",
+            file=LISTS_TABLE,
+            column="practice_id",
+            row=i + 1,
+            found=lists["practice_id"].iloc[i],
+        )
 
 
-def tables_of(territory: Territory, *, seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def tables_of(
+    territory: Territory, *, seed: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The territory's practice tables if present (checked), else synthetic ones derived now."""
     if PRACTICES_TABLE in territory.tables and LISTS_TABLE in territory.tables:
         prac, lists = territory.tables[PRACTICES_TABLE], territory.tables[LISTS_TABLE]

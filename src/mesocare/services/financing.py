@@ -78,7 +78,9 @@ def practice_income(
     )
 
 
-def _weights(weights_path: str | Path | None, overrides: Mapping[str, float] | None) -> dict[str, float]:
+def _weights(
+    weights_path: str | Path | None, overrides: Mapping[str, float] | None
+) -> dict[str, float]:
     w = parameters.load_need_weights(weights_path).as_floats()
     if overrides:
         w.update(need.check_weights(overrides))
@@ -103,12 +105,14 @@ def allocate_budget(
     if level == "practice":
         prac, lists = practice_tables(territory, zone_code)
         pf = need.practice_features(prac, lists, feats)
-        units = pd.DataFrame({
-            "unit_code": pf["practice_id"],
-            "name": pf["network_code"],
-            "population": pf["population"],
-            "need": need.weighted_population(pf, w),
-        })
+        units = pd.DataFrame(
+            {
+                "unit_code": pf["practice_id"],
+                "name": pf["network_code"],
+                "population": pf["population"],
+                "need": need.weighted_population(pf, w),
+            }
+        )
     else:
         if zone_code is not None:
             feats = feats[feats["zone_code"] == zone_code]
