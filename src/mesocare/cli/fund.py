@@ -319,8 +319,8 @@ def allocate_cmd(
         f"€{t['equal_rule_cents'].sum() / 100:,.2f} (largest-remainder rounding to the cent)"
     )
     console.print(
-        f"Concentration index of money against need: by need {a.concentration_need_rule:+.4f}; "
-        f"per inhabitant {a.concentration_equal_rule:+.4f} (> 0: favours need)"
+        f"Concentration index of money against need: by need {round(a.concentration_need_rule, 4) + 0.0:+.4f}; "
+        f"per inhabitant {round(a.concentration_equal_rule, 4) + 0.0:+.4f} (> 0: favours need)"
     )
     _outputs(
         t,

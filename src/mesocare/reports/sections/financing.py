@@ -98,7 +98,7 @@ def build(ctx: ReportContext) -> Section | None:
         f"A budget of €{EXAMPLE_BUDGET_EUR:,.0f} shared by need (weighted population: age, BIM, "
         "chronic-condition prevalence, deprivation; default weights) rather than per inhabitant: "
         f"concentration index of money against need {alloc.concentration_need_rule:+.3f} "
-        f"(per inhabitant: {alloc.concentration_equal_rule:+.3f}). Both splits sum to the cent.",
+        f"(per inhabitant: {round(alloc.concentration_equal_rule, 3) + 0.0:+.3f}). Both splits sum to the cent.",
     ]
     net_tot = inc.network_totals()
     return Section(
