@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from mesocare.cli import fund as _fund
 from mesocare.cli import importers as _importers
 from mesocare.cli import territory as _territory
 from mesocare.cli._common import console
@@ -24,6 +25,7 @@ _app = typer.Typer(
 )
 _territory.register(_app)
 _importers.register(_app)
+_fund.register(_app)
 
 
 @_app.callback()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mesocare.reports.base import SectionBuilder
-from mesocare.reports.sections import indicators, overview, population, sources, supply
+from mesocare.reports.sections import financing, indicators, overview, population, sources, supply
 
 #: Section builders in report order. Each engine adds its own (see ``reports/base.py``); a builder
 #: returns None when the territory lacks what it needs. ``sources`` stays last.
@@ -12,5 +12,6 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     population.build,
     indicators.build,
     supply.build,
+    financing.build,
 ]
 CLOSING_BUILDERS: list[SectionBuilder] = [sources.build]
