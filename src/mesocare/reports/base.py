@@ -28,8 +28,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
+    """A captioned figure: a ``plotly.graph_objects.Figure`` or a plain figure dictionary."""
+
     caption: str
-    figure: go.Figure
+    figure: go.Figure | dict[str, Any]
 
 
 @dataclass

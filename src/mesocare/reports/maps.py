@@ -3,6 +3,9 @@
 No tile server, no WebGL, no base-map download: each area is a filled ``Scatter`` shape in the
 territory's projected coordinates (equal axis scales), coloured from a colour scale, with its name
 and value on hover. A drop-down can switch the values shown (``choropleth_selector``).
+
+Figures are built as plain Plotly dictionaries: validating hundreds of one-area traces through
+``plotly.graph_objects`` costs seconds per report, and the dictionaries render to the same HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import shapely
 from plotly.colors import sample_colorscale
 
@@ -69,6 +71,22 @@ def _fmt(v: float, fmt: str) -> str:
     return "no data" if not np.isfinite(v) else format(v, fmt)
 
 
+class MapFigure(dict):
+    """A Plotly figure as a plain dictionary (``data`` and ``layout``), rendered unvalidated."""
+
+    @property
+    def data(self) -> list[dict]:
+        return self["data"]
+
+    @property
+    def layout(self) -> dict:
+        return self["layout"]
+
+
+def _scatter(**kw: object) -> dict:
+    return {"type": "scatter", **kw}
+
+
 def choropleth(
     areas: gpd.GeoDataFrame,
     values: pd.Series | Sequence,
@@ -83,7 +101,7 @@ def choropleth(
     points: pd.DataFrame | None = None,
     tolerance_m: float = 20.0,
     colorbar_title: str = "",
-) -> go.Figure:
+) -> MapFigure:
     """A map of ``values`` (aligned with ``areas``' rows).
 
     ``points`` (columns x, y in the areas' CRS, and text) adds markers, e.g. providers or sites.
@@ -91,73 +109,78 @@ def choropleth(
     """
     names = [str(n) for n in (label if label is not None else areas[key])]
     rings = _outlines(areas, tolerance_m)
-    fig = go.Figure()
+    traces: list[dict] = []
+    line = {"color": "white", "width": 0.6}
     if categorical:
         vals = [str(v) for v in values]
         cats = sorted(set(vals))
         cmap = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
         seen: set[str] = set()
         for (xs, ys), name, v in zip(rings, names, vals, strict=True):
-            fig.add_scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=cmap[v],
-                mode="lines",
-                line={"color": "white", "width": 0.6},
-                name=v,
-                legendgroup=v,
-                showlegend=v not in seen,
-                text=f"{name}<br>{v}",
-                hoveron="fills",
-                hoverinfo="text",
+            traces.append(
+                _scatter(
+                    x=xs,
+                    y=ys,
+                    fill="toself",
+                    fillcolor=cmap[v],
+                    mode="lines",
+                    line=line,
+                    name=v,
+                    legendgroup=v,
+                    showlegend=v not in seen,
+                    text=f"{name}<br>{v}",
+                    hoveron="fills",
+                    hoverinfo="text",
+                )
             )
             seen.add(v)
     else:
         z = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
         cols, lo, hi = _colours(z, colorscale, reverse)
         for (xs, ys), name, c, v in zip(rings, names, cols, z, strict=True):
-            fig.add_scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=c,
-                mode="lines",
-                line={"color": "white", "width": 0.6},
-                showlegend=False,
-                text=f"{name}<br>{_fmt(v, value_format)}",
-                hoveron="fills",
-                hoverinfo="text",
+            traces.append(
+                _scatter(
+                    x=xs,
+                    y=ys,
+                    fill="toself",
+                    fillcolor=c,
+                    mode="lines",
+                    line=line,
+                    showlegend=False,
+                    text=f"{name}<br>{_fmt(v, value_format)}",
+                    hoveron="fills",
+                    hoverinfo="text",
+                )
             )
-        _colorbar(fig, lo, hi, colorscale, reverse, colorbar_title)
+        traces.append(_colorbar(lo, hi, colorscale, reverse, colorbar_title))
     if points is not None and len(points):
-        fig.add_scatter(
-            x=points["x"],
-            y=points["y"],
-            mode="markers",
-            text=points.get("text"),
-            hoverinfo="text",
-            marker={"size": 6, "color": "black", "line": {"color": "white", "width": 0.8}},
-            name="providers",
-            showlegend=False,
+        traces.append(
+            _scatter(
+                x=np.asarray(points["x"], dtype=float).round(0).tolist(),
+                y=np.asarray(points["y"], dtype=float).round(0).tolist(),
+                mode="markers",
+                text=[str(t) for t in points["text"]] if "text" in points else None,
+                hoverinfo="text",
+                name="providers",
+                showlegend=False,
+                marker={"size": 6, "color": "black", "line": {"color": "white", "width": 0.8}},
+            )
         )
-    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(
-        title=title,
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        height=540,
-        plot_bgcolor="white",
-        hovermode="closest",
-        legend={"orientation": "h", "y": -0.02},
-    )
-    return fig
+    layout = {
+        "title": {"text": title},
+        "height": 540,
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+        "xaxis": {"visible": False, "scaleanchor": "y", "scaleratio": 1},
+        "yaxis": {"visible": False},
+        "legend": {"orientation": "h", "y": -0.02},
+    }
+    return MapFigure(data=traces, layout=layout)
 
 
-def _colorbar(
-    fig: go.Figure, lo: float, hi: float, colorscale: str, reverse: bool, title: str
-) -> None:
-    fig.add_scatter(
+def _colorbar(lo: float, hi: float, colorscale: str, reverse: bool, title: str) -> dict:
+    return _scatter(
         x=[None],
         y=[None],
         mode="markers",
@@ -185,7 +208,7 @@ def choropleth_selector(
     colorscale: str = "Viridis",
     value_format: str = ".3g",
     tolerance_m: float = 20.0,
-) -> go.Figure:
+) -> MapFigure:
     """One map with a drop-down to switch between several value layers over the same areas."""
     names = [str(n) for n in (label if label is not None else areas[key])]
     keys = list(layers)
@@ -223,20 +246,17 @@ def choropleth_selector(
                 ],
             }
         )
-    fig.update_layout(
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "direction": "down",
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.0,
-                "yanchor": "top",
-                "showactive": True,
-            }
-        ],
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-    )
+    fig.layout["updatemenus"] = [
+        {
+            "buttons": buttons,
+            "direction": "down",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "showactive": True,
+        }
+    ]
     return fig
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
@@ -85,30 +86,29 @@ def table_html(t: Table) -> str:
     )
 
 
+def _figure_html(fig: object) -> str:
+    return pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        validate=not isinstance(fig, dict),
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
 def render_html(diagnosis: Diagnosis) -> str:
     """The report as one HTML document that works offline."""
-    sections = []
-    for s in diagnosis.sections:
-        sections.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "cards": s.data.get("cards", []),
-                "paragraphs": s.paragraphs,
-                "figures": [
-                    {
-                        "caption": f.caption,
-                        "html": f.figure.to_html(
-                            full_html=False,
-                            include_plotlyjs=False,
-                            config={"displaylogo": False, "responsive": True},
-                        ),
-                    }
-                    for f in s.figures
-                ],
-                "tables": [table_html(t) for t in s.tables],
-            }
-        )
+    sections = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "cards": s.data.get("cards", []),
+            "paragraphs": s.paragraphs,
+            "figures": [{"caption": f.caption, "html": _figure_html(f.figure)} for f in s.figures],
+            "tables": [table_html(t) for t in s.tables],
+        }
+        for s in diagnosis.sections
+    ]
     label = " (synthetic)" if diagnosis.synthetic else ""
     ctx = {
         "title": f"Diagnosis of {diagnosis.zone_name}",
@@ -119,7 +119,12 @@ def render_html(diagnosis: Diagnosis) -> str:
         "footer": f"Made with mesocare {__version__} on "
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
     }
-    return _env().get_template("diagnosis.html.j2").render(ctx=ctx, plotly_js=get_plotlyjs())
+    return _env().get_template("diagnosis.html.j2").render(ctx=ctx, plotly_js=_plotly_js())
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    return get_plotlyjs()
 
 
 def render_json(diagnosis: Diagnosis) -> str:

@@ -369,7 +369,12 @@ def generate(
         ],
         attributes=ATTRIBUTE_DEFINITIONS,
     )
-    return Territory.build(manifest, areas, units, population, area_attributes, providers)
+    territory = Territory.build(manifest, areas, units, population, area_attributes, providers)
+    # GP practices' enrolled lists (age band x sex x BIM x chronic status) and activity, derived
+    # from the same territory and seed; the financing engine reads them (see patient_lists.py)
+    from mesocare.financing.patient_lists import with_practice_lists
+
+    return with_practice_lists(territory, seed=spec.seed)
 
 
 ATTRIBUTE_DEFINITIONS = {

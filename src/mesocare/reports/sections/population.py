@@ -25,9 +25,13 @@ def pyramid_shares(population: pd.DataFrame, area_codes: list[str]) -> pd.DataFr
 def build(ctx: ReportContext) -> Section:
     t = ctx.territory
     area_codes, _, region = zone_units(ctx)
-    region_codes = t.areas.loc[t.areas["region_code"] == region, "area_code"].tolist()
     zone = pyramid_shares(t.population, area_codes)
-    reg = pyramid_shares(t.population, region_codes)
+    reg = ctx.cached(
+        f"pyramid:{region}",
+        lambda: pyramid_shares(
+            t.population, t.areas.loc[t.areas["region_code"] == region, "area_code"].tolist()
+        ),
+    )
     fig = go.Figure()
     fig.add_bar(
         y=list(AGE_BANDS),
