@@ -10,28 +10,33 @@ from mesocare.reports.sections.common import zone_units
 from mesocare.territory.schema import AGE_BANDS
 
 
-def pyramid_shares(population: pd.DataFrame, area_codes: list[str]) -> pd.DataFrame:
-    """Percent of the population in each sex × age band, over the given areas."""
-    p = population[population["area_code"].isin(area_codes)]
-    tab = (
-        p.pivot_table(index="age_band", columns="sex", values="count", aggfunc="sum", observed=True)
-        .reindex(AGE_BANDS)
-        .fillna(0)
-    )
-    total = float(tab.to_numpy().sum())
-    return tab / total * 100 if total else tab
+def pyramid_shares(population: pd.DataFrame, group_of_area: pd.Series) -> dict[str, pd.DataFrame]:
+    """Percent of each group's population in each age band (rows) and sex (columns M, F).
+
+    ``group_of_area`` maps area codes to a group (a zone or a region code).
+    """
+    grp = population["area_code"].astype(str).map(group_of_area)
+    tab = population.groupby([grp, population["age_band"], population["sex"]], observed=True)[
+        "count"
+    ].sum()
+    out = {}
+    for g, sub in tab.groupby(level=0):
+        t = sub.droplevel(0).unstack("sex").reindex(index=AGE_BANDS, columns=["M", "F"])
+        t = t.fillna(0).astype(float)
+        total = float(t.to_numpy().sum())
+        out[str(g)] = t / total * 100 if total else t
+    return out
 
 
 def build(ctx: ReportContext) -> Section:
     t = ctx.territory
-    area_codes, _, region = zone_units(ctx)
-    zone = pyramid_shares(t.population, area_codes)
-    reg = ctx.cached(
-        f"pyramid:{region}",
-        lambda: pyramid_shares(
-            t.population, t.areas.loc[t.areas["region_code"] == region, "area_code"].tolist()
-        ),
+    _, _, region = zone_units(ctx)
+    codes = t.areas.set_index(t.areas["area_code"].astype(str))
+    zones = ctx.cached("pyramid:zones", lambda: pyramid_shares(t.population, codes["zone_code"]))
+    regions = ctx.cached(
+        "pyramid:regions", lambda: pyramid_shares(t.population, codes["region_code"])
     )
+    zone, reg = zones[ctx.zone_code], regions[region]
     fig = go.Figure()
     fig.add_bar(
         y=list(AGE_BANDS),

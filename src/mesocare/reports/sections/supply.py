@@ -6,27 +6,24 @@ import pandas as pd
 
 from mesocare.reports.base import Figure, ReportContext, Section, Table
 from mesocare.reports.maps import choropleth, xy_points
-from mesocare.reports.sections.common import shortage_table, zone_units
+from mesocare.reports.sections.common import provider_places, shortage_table, zone_units
 
 
 def supply_table(
-    providers: pd.DataFrame,
-    pop_zone: int,
-    pop_region: int,
-    zone_areas: set[str],
-    region_areas: set[str],
+    providers: pd.DataFrame, zone_code: str, region_code: str, pop_zone: int, pop_region: int
 ) -> pd.DataFrame:
+    """Head count, FTE and density per discipline; ``providers`` has zone_code and region_code."""
     rows = []
     for disc, g in providers.groupby("discipline", observed=True):
-        z = g[g["area_code"].isin(zone_areas)]
-        r = g[g["area_code"].isin(region_areas)]
+        z = g[g["zone_code"] == zone_code]
+        n_region = int((g["region_code"] == region_code).sum())
         rows.append(
             {
                 "discipline": str(disc).replace("_", " "),
                 "providers (zone)": len(z),
                 "FTE (zone)": round(float(z["fte"].sum()), 1),
                 "per 10,000 (zone)": len(z) / pop_zone * 1e4 if pop_zone else None,
-                "per 10,000 (region)": len(r) / pop_region * 1e4 if pop_region else None,
+                "per 10,000 (region)": n_region / pop_region * 1e4 if pop_region else None,
                 "accepting new patients (zone)": (
                     f"{int(z['accepting_new_patients'].fillna(False).sum())} of {len(z)}"
                     if z["accepting_new_patients"].notna().any()
@@ -40,19 +37,21 @@ def supply_table(
 def build(ctx: ReportContext) -> Section:
     t = ctx.territory
     area_codes, networks, region = zone_units(ctx)
-    region_codes = t.areas.loc[t.areas["region_code"] == region, "area_code"].tolist()
-    pop = t.population_by_area().set_index("area_code")["population"]
-    pz, pr = int(pop.reindex(area_codes).sum()), int(pop.reindex(region_codes).sum())
+    pop = ctx.cached(
+        "pop_by_area", lambda: t.population_by_area().set_index("area_code")["population"]
+    )
+    region_pop = ctx.cached(
+        "pop_by_region",
+        lambda: pop.groupby(t.areas.set_index("area_code")["region_code"].reindex(pop.index)).sum(),
+    )
+    pz, pr = int(pop.reindex(area_codes).sum()), int(region_pop.get(region, 0))
     tables, figures, paras = [], [], []
-    prov = t.providers
+    prov = provider_places(ctx)
     if len(prov):
         tables.append(
-            Table(
-                "Care and welfare supply",
-                supply_table(prov, pz, pr, set(area_codes), set(region_codes)),
-            )
+            Table("Care and welfare supply", supply_table(prov, ctx.zone_code, region, pz, pr))
         )
-        zp = prov[prov["area_code"].isin(area_codes)]
+        zp = prov[prov["zone_code"] == ctx.zone_code]
         gps = zp[zp["discipline"] == "gp"]
         if len(gps):
             pts = xy_points(
@@ -79,7 +78,7 @@ def build(ctx: ReportContext) -> Section:
             "Import a provider list (e.g. from the Sociale Kaart) to fill this section."
         )
     sh = shortage_table(ctx)
-    sa = None if sh is None else sh[(sh["level"] == "area") & sh["unit_code"].isin(area_codes)]
+    sa = None if sh is None else sh[sh["level"] == "area"]
     if sh is not None and sa is not None and len(sa):
         areas = ctx.zone_areas
         flag = (
