@@ -30,6 +30,7 @@ from mesocare.zoning import (
 )
 from mesocare.zoning.graph import bridge_islands, enclaves
 from mesocare.zoning.mergers import apply_mergers
+from mesocare.zoning.start import label_matching
 
 
 @dataclass(frozen=True)
@@ -303,10 +304,8 @@ def redraw_after_mergers(
     )
     result = draw(problem, fix)
     # name each repaired zone after the mapped zone it overlaps most
-    from mesocare.zoning.solve import _match
-
     ex_names, ex = np.unique(problem.existing, return_inverse=True)
-    to_start = _match(result.labels, ex, problem.population + 1.0)
+    to_start = label_matching(result.labels, ex, problem.population + 1.0)
     names = [f"NEW{z + 1:02d}" for z in range(result.n_zones)]
     for e, z in enumerate(to_start):
         if z >= 0:

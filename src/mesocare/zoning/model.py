@@ -28,6 +28,8 @@ class ZoningParams:
     the share of the population's spatial variance left within zones (0 = every zone a point).
     ``stay_close_weight`` is the cost of moving a whole territory's population out of its existing
     zone, in the same unit (so 1.0 makes any change costlier than the whole compactness term).
+    When the bounds are not met, the search restarts from another METIS partition (seeded
+    ``seed``, ``seed + 1``, …) up to ``restarts`` times per number of zones tried.
     """
 
     min_population: float
@@ -40,6 +42,7 @@ class ZoningParams:
     seed: int = 0
     max_sweeps: int = 40
     max_retries: int = 6
+    restarts: int = 8
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_population <= self.max_population:

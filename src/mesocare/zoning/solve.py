@@ -18,14 +18,13 @@ import math
 import time
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from mesocare.errors import ParameterError
 from mesocare.zoning.feasibility import check_components, check_units, describe_violations
 from mesocare.zoning.graph import Contiguity, bridge_islands
 from mesocare.zoning.model import ZoningParams, ZoningProblem, ZoningResult
 from mesocare.zoning.search import Search
-from mesocare.zoning.start import dense, make_contiguous, metis_start, seed_start
+from mesocare.zoning.start import dense, label_matching, make_contiguous, metis_start, seed_start
 
 
 def _weighted_mean(values: np.ndarray, groups: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
@@ -64,12 +63,7 @@ def _allocate(n_zones: int, kmin: list[int], kmax: list[float], pops: list[float
 def _match(start: np.ndarray, existing: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Existing zone label of each node translated to the start's label it overlaps most (−1)."""
     ex = dense(existing)
-    m = np.zeros((start.max() + 1, ex.max() + 1))
-    np.add.at(m, (start, ex), w)
-    r, c = linear_sum_assignment(-m)
-    to_new = np.full(ex.max() + 1, -1, dtype=np.int64)
-    to_new[c] = r
-    return to_new[ex]
+    return label_matching(start, ex, w)[ex]
 
 
 def _solve_component(
@@ -84,7 +78,10 @@ def _solve_component(
     cost: np.ndarray,
 ) -> tuple[np.ndarray, Search]:
     best: tuple[tuple[float, int], np.ndarray, Search] | None = None
-    for k in k_options:
+    fixed_start = bool(seeds) or (existing is not None and params.n_zones is None)
+    restarts = 1 if fixed_start else params.restarts
+    tries = [(k, r) for k in k_options for r in range(restarts)]
+    for k, r in tries:
         origin = None
         if seeds:
             start = seed_start(g, xy, seeds)
@@ -92,7 +89,7 @@ def _solve_component(
             start = make_contiguous(g, dense(existing), pop)
             origin = start.copy()
         else:
-            start = metis_start(g, pop, k, params.seed)
+            start = metis_start(g, pop, k, params.seed * 7919 + r)
         if existing is not None and origin is None:
             origin = _match(start, existing, pop + 1.0)
         locked = np.zeros(g.n, bool)

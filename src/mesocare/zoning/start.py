@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pymetis
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -15,6 +16,17 @@ def dense(labels: np.ndarray) -> np.ndarray:
     _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first, kind="stable"), kind="stable")
     return rank[inv].astype(np.int64)
+
+
+def label_matching(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """For each label of ``b`` (dense), the label of ``a`` (dense) it overlaps most by weight in a
+    one-to-one matching (Hungarian), or −1 when ``b`` has more labels than ``a``."""
+    m = np.zeros((int(a.max()) + 1, int(b.max()) + 1))
+    np.add.at(m, (a, b), w)
+    r, c = linear_sum_assignment(-m)
+    out = np.full(m.shape[1], -1, dtype=np.int64)
+    out[c] = r
+    return out
 
 
 def make_contiguous(graph: Contiguity, labels: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -53,6 +65,27 @@ def make_contiguous(graph: Contiguity, labels: np.ndarray, population: np.ndarra
     return dense(lab)
 
 
+def ensure_count(graph: Contiguity, labels: np.ndarray, k: int) -> np.ndarray:
+    """Split single nodes off the largest zones until there are ``k`` zones (at most one per node).
+
+    The node split off is the last one a breadth-first search of its zone reaches, a leaf of the
+    search tree, so the rest of the zone stays connected.
+    """
+    lab = dense(labels)
+    adj = graph.adjacency_lists()
+    while lab.max() + 1 < min(k, len(lab)):
+        z = int(np.argmax(np.bincount(lab)))
+        nodes = np.flatnonzero(lab == z)
+        seen, order = {int(nodes[0])}, [int(nodes[0])]
+        for v in order:
+            for u in adj[v]:
+                if u not in seen and lab[u] == z:
+                    seen.add(u)
+                    order.append(u)
+        lab[order[-1]] = lab.max() + 1
+    return lab
+
+
 def metis_start(graph: Contiguity, population: np.ndarray, k: int, seed: int) -> np.ndarray:
     """A balanced contiguous partition into ``k`` parts (fewer if METIS leaves some empty)."""
     n = graph.n
@@ -64,7 +97,8 @@ def metis_start(graph: Contiguity, population: np.ndarray, k: int, seed: int) ->
     _, parts = pymetis.part_graph(
         k, xadj=graph.indptr, adjncy=graph.indices, vweights=vw, options=opts
     )
-    return make_contiguous(graph, np.asarray(parts, dtype=np.int64), population)
+    lab = make_contiguous(graph, np.asarray(parts, dtype=np.int64), population)
+    return ensure_count(graph, lab, k)
 
 
 def seed_start(graph: Contiguity, xy: np.ndarray, seeds: list[int]) -> np.ndarray:
