@@ -78,14 +78,16 @@ def _solve_component(
     cost: np.ndarray,
 ) -> tuple[np.ndarray, Search]:
     best: tuple[tuple[float, int], np.ndarray, Search] | None = None
-    fixed_start = bool(seeds) or (existing is not None and params.n_zones is None)
-    restarts = 1 if fixed_start else params.restarts
-    tries = [(k, r) for k in k_options for r in range(restarts)]
+    from_existing = existing is not None and params.n_zones is None and not seeds
+    if from_existing:  # start from today's zones; if stuck, from METIS with as many zones
+        k_options = [len(np.unique(existing))]
+    restarts = 1 if seeds else params.restarts
+    tries = [(k, r) for k in k_options for r in range(restarts + int(from_existing))]
     for k, r in tries:
         origin = None
         if seeds:
             start = seed_start(g, xy, seeds)
-        elif existing is not None and params.n_zones is None:
+        elif from_existing and r == 0:
             start = make_contiguous(g, dense(existing), pop)
             origin = start.copy()
         else:
