@@ -37,6 +37,7 @@ def test_strip_with_uneven_population_is_cut_where_the_bounds_force():
 def test_as_many_zones_as_the_bounds_allow():
     p = grid(6, 6)  # 3,600 people
     r = draw(p, ZoningParams(500, 800))
+    # aims at a mean of one typical area above the minimum (600): 6 zones; 7 would be possible
     assert r.n_zones == 6 and r.feasible and contiguous(p, r.labels)
 
 

@@ -23,8 +23,9 @@ class ZoningParams:
     """What a zoning must satisfy and what it should prefer.
 
     ``n_zones`` None means as many zones as the bounds allow: the mean zone population aims at
-    ``min_population + headroom × (max_population − min_population)``, and one zone fewer is tried
-    when the bounds cannot be met with that many. Weights are relative to compactness, measured as
+    ``min_population + headroom × (max_population − min_population)`` (or one typical unit above
+    the minimum when units are coarse), and about 3% fewer zones are tried, up to ``max_retries``
+    times, while the bounds cannot be met. Weights are relative to compactness, measured as
     the share of the population's spatial variance left within zones (0 = every zone a point).
     ``stay_close_weight`` is the cost of moving a whole territory's population out of its existing
     zone, in the same unit (so 1.0 makes any change costlier than the whole compactness term).
@@ -42,7 +43,7 @@ class ZoningParams:
     seed: int = 0
     max_sweeps: int = 40
     max_retries: int = 6
-    restarts: int = 8
+    restarts: int = 3
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_population <= self.max_population:

@@ -180,11 +180,18 @@ def draw(problem: ZoningProblem, params: ZoningParams) -> ZoningResult:
         if fixed:
             options = [fixed[c]]
         else:
-            mean = lo + params.headroom * (hi - lo)
+            # aim above the minimum by the headroom, or by one typical unit when units are
+            # coarse (population-weighted mean unit size), so that the bounds can be met
+            p_c = gpop[nodes]
+            unit = float((p_c**2).sum() / p_c.sum()) if p_c.sum() > 0 else 0.0
+            mean = lo + max(params.headroom * (hi - lo), min(unit, 0.5 * (hi - lo)))
             k0 = int(
                 np.clip(math.floor(pops[c] / mean) if mean > 0 else len(nodes), kmin[c], kmax[c])
             )
-            options = list(range(k0, max(kmin[c], k0 - params.max_retries) - 1, -1))
+            options = sorted(
+                {max(kmin[c], math.floor(k0 * 0.97**r)) for r in range(params.max_retries + 1)},
+                reverse=True,
+            )
         options = [min(k, len(nodes)) for k in options]
         sub = G.subgraph(nodes)
         pos = {int(v): i for i, v in enumerate(nodes)}
