@@ -13,6 +13,7 @@ import typer
 from mesocare.cli import fund as _fund
 from mesocare.cli import importers as _importers
 from mesocare.cli import territory as _territory
+from mesocare.cli import zone as _zone
 from mesocare.cli._common import console
 from mesocare.errors import MesocareError
 
@@ -26,6 +27,7 @@ _app = typer.Typer(
 _territory.register(_app)
 _importers.register(_app)
 _fund.register(_app)
+_zone.register(_app)
 
 
 @_app.callback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mesocare.reports.base import SectionBuilder
 from mesocare.reports.sections import financing, indicators, overview, population, sources, supply
+from mesocare.reports.sections import zoning as zoning_section
 
 #: Section builders in report order. Each engine adds its own (see ``reports/base.py``); a builder
 #: returns None when the territory lacks what it needs. ``sources`` stays last.
@@ -13,5 +14,6 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     indicators.build,
     supply.build,
     financing.build,
+    zoning_section.build,
 ]
 CLOSING_BUILDERS: list[SectionBuilder] = [sources.build]
