@@ -106,3 +106,50 @@ def test_registered_in_the_diagnosis_report():
     except ImportError as exc:  # another engine's section not merged yet
         pytest.skip(f"diagnosis registry does not import yet: {exc}")
     assert financing.build in SECTION_BUILDERS
+
+
+def test_precomputed_tables_give_the_same_results(leuven):
+    """The report's shortcuts (tables split once, area features computed once) change nothing."""
+    import pandas as pd
+
+    from mesocare.financing.income import capitation_weight, new_deal_capitation
+    from mesocare.financing.need import area_features
+    from mesocare.financing.parameters import load_practice_payment
+
+    split = F.practice_tables_by_zone(leuven)
+    assert sorted(split) == sorted({str(z) for z in F.practice_tables(leuven)[0]["zone_code"]})
+    feats = area_features(leuven)
+    for zone, (prac, lists) in split.items():
+        p0, l0 = F.practice_tables(leuven, zone)
+        pd.testing.assert_frame_equal(prac, p0)
+        pd.testing.assert_frame_equal(lists, l0)
+        a = F.practice_income(leuven, zone)
+        b = F.practice_income(leuven, zone, tables=(prac, lists))
+        pd.testing.assert_frame_equal(a.income, b.income)
+        pd.testing.assert_frame_equal(a.by_practice, b.by_practice)
+        x = F.allocate_budget(leuven, 1_000, zone_code=zone)
+        y = F.allocate_budget(leuven, 1_000, zone_code=zone, features=feats)
+        pd.testing.assert_frame_equal(x.table, y.table)
+    # the per-cell capitation weights against the plain per-row sum
+    prac, lists = F.practice_tables(leuven, "Z01")
+    nd = load_practice_payment().new_deal
+    plain: dict[str, float] = {}
+    for r in lists.itertuples():
+        w = capitation_weight(nd, r.age_band, bool(r.bim), bool(r.chronic))
+        plain[r.practice_id] = plain.get(r.practice_id, 0.0) + r.patients * w
+    got = new_deal_capitation(lists, load_practice_payment())
+    assert got.to_dict() == pytest.approx(plain)
+
+
+def test_report_section_without_practices(leuven):
+    from mesocare.financing.patient_lists import LISTS_TABLE, PRACTICES_TABLE
+    from mesocare.reports.base import ReportContext
+    from mesocare.reports.sections import financing
+
+    prac, lists = F.practice_tables(leuven)
+    prac = prac[prac["zone_code"] != "Z01"].reset_index(drop=True)
+    lists = lists[lists["practice_id"].isin(set(prac["practice_id"]))].reset_index(drop=True)
+    t = leuven.with_tables(**{PRACTICES_TABLE: prac, LISTS_TABLE: lists})
+    cache: dict = {}
+    assert financing.build(ReportContext(t, "Z01", cache)) is None
+    assert financing.build(ReportContext(t, "Z02", cache)) is not None

@@ -53,11 +53,13 @@ def capitation_weight(nd: NewDeal, age_band: str, bim: bool, chronic: bool) -> f
 def new_deal_capitation(lists: pd.DataFrame, params: PracticePaymentParams) -> pd.Series:
     """Yearly New Deal capitation per practice (euros, unrounded)."""
     nd = params.new_deal
-    per = [
-        capitation_weight(nd, a, bool(b), bool(c))
-        for a, b, c in zip(lists["age_band"], lists["bim"], lists["chronic"], strict=True)
+    # one weight per distinct (age band, BIM, chronic) cell, then spread to the rows
+    cells = pd.MultiIndex.from_arrays([lists["age_band"], lists["bim"], lists["chronic"]])
+    codes, uniq = cells.factorize(use_na_sentinel=False)
+    per = np.array([capitation_weight(nd, a, bool(b), bool(c)) for a, b, c in uniq], dtype=float)[
+        codes
     ]
-    amount = lists["patients"].to_numpy(dtype=float) * np.asarray(per, dtype=float)
+    amount = lists["patients"].to_numpy(dtype=float) * per
     return pd.Series(amount, index=lists.index).groupby(lists["practice_id"]).sum()
 
 

@@ -33,6 +33,21 @@ def practice_tables(
     return prac, lists
 
 
+def practice_tables_by_zone(territory: Territory) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`practice_tables` of every zone with practices, derived and split once: for reports
+    on many zones of one territory (a zone missing from the result has no practice)."""
+    prac, lists = tables_of(territory)
+    zone_of = dict(zip(prac["practice_id"], prac["zone_code"], strict=True))
+    lists_by_zone = {
+        str(z): g.reset_index(drop=True)
+        for z, g in lists.groupby(lists["practice_id"].map(zone_of), sort=False)
+    }
+    return {
+        str(z): (g.reset_index(drop=True), lists_by_zone.get(str(z), lists.iloc[0:0]))
+        for z, g in prac.groupby("zone_code", sort=False, observed=True)
+    }
+
+
 @dataclass(frozen=True)
 class IncomeResult:
     params: parameters.PracticePaymentParams
@@ -58,10 +73,18 @@ def practice_income(
     params_path: str | Path | None = None,
     budget_neutral: bool = False,
     models: Sequence[str] = income.DEFAULT_MODELS,
+    tables: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> IncomeResult:
-    """Each practice's yearly income under the payment models (optionally budget-neutral)."""
+    """Each practice's yearly income under the payment models (optionally budget-neutral).
+
+    ``tables``: the zone's practices and lists when already at hand (from
+    :func:`practice_tables_by_zone`), else derived from the territory."""
     params = parameters.load_practice_payment(params_path)
-    prac, lists = practice_tables(territory, zone_code)
+    if tables is None:
+        prac, lists = practice_tables(territory, zone_code)
+    else:
+        _zone_filter(territory, zone_code)
+        prac, lists = tables
     if prac.empty:
         raise ParameterError(f"no GP practice in zone '{zone_code}'")
     inc = income.practice_income(prac, lists, params, tuple(models))
@@ -95,13 +118,16 @@ def allocate_budget(
     zone_code: str | None = None,
     weights_path: str | Path | None = None,
     weights: Mapping[str, float] | None = None,
+    features: pd.DataFrame | None = None,
 ) -> allocation.Allocation:
-    """Split ``budget_eur`` among the networks / zones / practices / areas (of a zone) by need."""
+    """Split ``budget_eur`` among the networks / zones / practices / areas (of a zone) by need.
+
+    ``features``: the territory's :func:`need.area_features` when already at hand."""
     if level not in LEVELS:
         raise ParameterError(f"unknown level '{level}'; expected one of {', '.join(LEVELS)}")
     _zone_filter(territory, zone_code)
     w = _weights(weights_path, weights)
-    feats = need.area_features(territory)
+    feats = need.area_features(territory) if features is None else features
     if level == "practice":
         prac, lists = practice_tables(territory, zone_code)
         pf = need.practice_features(prac, lists, feats)

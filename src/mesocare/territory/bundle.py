@@ -161,7 +161,7 @@ class Territory:
         return sorted(self.units.loc[self.units["level"] == "zone", "unit_code"].tolist())
 
     def require_zone(self, zone_code: str) -> None:
-        if zone_code not in set(self.areas["zone_code"]):
+        if not bool((self.areas["zone_code"] == zone_code).any()):
             known = self.zone_codes()
             shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
             raise UnknownCodeError(

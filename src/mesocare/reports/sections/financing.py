@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import functools
+from typing import Any
+
+import pandas as pd
+import plotly.io as pio
 
 from mesocare.errors import MesocareError
 from mesocare.financing.parameters import unconfirmed_figures
@@ -15,35 +19,118 @@ _MODEL_LABEL = {"classic": "Classic", "new_deal": "New Deal", "cappuccino": "Cap
 _KIND_COLOUR = {"service": "#4c78a8", "patient": "#f58518", "premium": "#54a24b"}
 
 
-def _stacked(income, key: str, order: list[str], title: str) -> go.Figure:  # type: ignore[no-untyped-def]
-    fig = go.Figure()
+@functools.cache
+def _template() -> dict[str, Any]:
+    """The default Plotly template, as a figure built with ``go.Figure`` would carry it."""
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A plain figure dictionary (rendered unvalidated) that looks like its ``go.Figure``."""
+    return {"data": data, "layout": {"template": _template(), **layout}}
+
+
+def _stacked(income: pd.DataFrame, key: str, order: list[str], title: str) -> dict[str, Any]:
+    """Stacked bars of income per ``key`` (in ``order``), one trace per model and layer."""
+    sums = income.groupby(["model", "layer", "kind", key], sort=False, observed=True)["eur"].sum()
+    wide = sums.unstack(key, fill_value=0.0).reindex(columns=order, fill_value=0.0)
+    layers = income[["model", "layer", "kind"]].drop_duplicates()
+    traces = []
     for model in ("classic", "new_deal", "cappuccino"):
-        sub = income[income["model"] == model]
-        for (layer, kind), part in sub.groupby(["layer", "kind"], sort=False):
-            amounts = part.groupby(key)["eur"].sum().reindex(order, fill_value=0)
-            fig.add_bar(
-                x=[order, [_MODEL_LABEL[model]] * len(order)],
-                y=amounts.to_numpy(),
-                name=f"{_MODEL_LABEL[model]}: {layer.replace('_', ' ')}",
-                marker_color=_KIND_COLOUR[kind],
-                legendgroup=kind,
+        label = _MODEL_LABEL[model]
+        for layer, kind in layers.loc[layers["model"] == model, ["layer", "kind"]].itertuples(
+            index=False
+        ):
+            traces.append(
+                {
+                    "type": "bar",
+                    "x": [order, [label] * len(order)],
+                    "y": wide.loc[(model, layer, kind)].to_numpy(dtype=float),
+                    "name": f"{label}: {layer.replace('_', ' ')}",
+                    "marker": {"color": _KIND_COLOUR[kind]},
+                    "legendgroup": kind,
+                }
             )
-    fig.update_layout(barmode="stack", title=title, yaxis_title="EUR per year", height=480)
-    return fig
+    return _figure(
+        traces,
+        {
+            "barmode": "stack",
+            "title": {"text": title},
+            "yaxis": {"title": {"text": "EUR per year"}},
+            "height": 480,
+        },
+    )
+
+
+def _allocation_figure(t: pd.DataFrame) -> dict[str, Any]:
+    units = t["unit_code"].tolist()
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "x": units,
+                "y": t["need_rule_eur_per_inhabitant"].to_numpy(),
+                "name": "by need",
+            },
+            {
+                "type": "bar",
+                "x": units,
+                "y": t["equal_rule_eur_per_inhabitant"].to_numpy(),
+                "name": "equal per inhabitant",
+            },
+            {
+                "type": "scatter",
+                "x": units,
+                "y": t["need_per_inhabitant"].to_numpy(),
+                "name": "need per inhabitant",
+                "yaxis": "y2",
+                "mode": "markers",
+                "marker": {"size": 10},
+            },
+        ],
+        {
+            "barmode": "group",
+            "height": 420,
+            "yaxis": {"title": {"text": "EUR per inhabitant"}},
+            "yaxis2": {
+                "title": {"text": "weighted population per inhabitant"},
+                "overlaying": "y",
+                "side": "right",
+            },
+            "title": {"text": f"€{EXAMPLE_BUDGET_EUR:,.0f} shared among the networks by need"},
+        },
+    )
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from mesocare.services.financing import allocate_budget, practice_income
+    from mesocare.financing.need import area_features
+    from mesocare.services.financing import (
+        allocate_budget,
+        practice_income,
+        practice_tables_by_zone,
+    )
 
+    territory = ctx.territory
     try:
+        # territory-wide pieces once per territory, then small per-zone tables
+        tables = ctx.cached(
+            "financing.practice_tables:by_zone", lambda: practice_tables_by_zone(territory)
+        )
+        if ctx.zone_code not in tables:
+            return None  # no practice in the zone: the section is left out
         inc = ctx.cached(
             f"financing.income.{ctx.zone_code}",
-            lambda: practice_income(ctx.territory, ctx.zone_code),
+            lambda: practice_income(territory, ctx.zone_code, tables=tables[ctx.zone_code]),
         )
+        feats = ctx.cached("financing.area_features", lambda: area_features(territory))
         alloc = ctx.cached(
             f"financing.allocation.{ctx.zone_code}",
             lambda: allocate_budget(
-                ctx.territory, EXAMPLE_BUDGET_EUR, level="network", zone_code=ctx.zone_code
+                territory,
+                EXAMPLE_BUDGET_EUR,
+                level="network",
+                zone_code=ctx.zone_code,
+                features=feats,
             ),
         )
     except MesocareError:
@@ -59,26 +146,7 @@ def build(ctx: ReportContext) -> Section | None:
     bp = inc.by_practice
     outcome = {m: bp[f"{m}_outcome"].value_counts().to_dict() for m in ("new_deal", "cappuccino")}
     t = alloc.table
-    fig_alloc = go.Figure()
-    fig_alloc.add_bar(x=t["unit_code"], y=t["need_rule_eur_per_inhabitant"], name="by need")
-    fig_alloc.add_bar(
-        x=t["unit_code"], y=t["equal_rule_eur_per_inhabitant"], name="equal per inhabitant"
-    )
-    fig_alloc.add_scatter(
-        x=t["unit_code"],
-        y=t["need_per_inhabitant"],
-        name="need per inhabitant",
-        yaxis="y2",
-        mode="markers",
-        marker_size=10,
-    )
-    fig_alloc.update_layout(
-        barmode="group",
-        height=420,
-        yaxis_title="EUR per inhabitant",
-        yaxis2=dict(title="weighted population per inhabitant", overlaying="y", side="right"),
-        title=f"€{EXAMPLE_BUDGET_EUR:,.0f} shared among the networks by need",
-    )
+    fig_alloc = _allocation_figure(t)
     n_unconf = len(unconfirmed_figures(inc.params))
     paragraphs = [
         f"{len(practices)} GP practices in the zone, their enrolled lists and activity "
