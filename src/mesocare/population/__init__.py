@@ -1,0 +1,1 @@
+"""Person-level population health: tables, code lists, the engine (DuckDB or Spark), aggregates."""

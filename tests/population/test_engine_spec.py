@@ -1,0 +1,81 @@
+"""Spec tests of the query definition, run on every engine through the ``engine`` fixture."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from _helpers import ints, run_engine
+from spec_data import EXPECTED, spec_tables
+
+from mesocare.population import reference as R
+from mesocare.population.rules import CareGap, HealthParams, StratumRule
+
+PARAMS = HealthParams(reference_date=date(2020, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def spec_results(engine, codelists, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"spec_{engine[0]}") / "persons"
+    return run_engine(engine, spec_tables(), folder, codelists, PARAMS)
+
+
+def test_living_persons_only(spec_results):
+    feats, _ = spec_results
+    assert sorted(feats["person_id"]) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("pid", sorted(EXPECTED))
+def test_person_features(spec_results, codelists, pid):
+    feats, _ = spec_results
+    row = feats.set_index("person_id").loc[pid]
+    age, conds, n_drugs, n_hosp, n_ed, stratum, gaps = EXPECTED[pid]
+    assert row["age"] == age
+    got = {c for c in codelists.conditions() if row[f"has_{c}"] == 1}
+    assert got == conds
+    assert row["n_conditions"] == len(conds)
+    assert (row["n_drugs"], row["n_hospital_stays"], row["n_emergency_visits"]) == (
+        n_drugs, n_hosp, n_ed,
+    )
+    assert row["polypharmacy"] == int(n_drugs >= 5)
+    assert row["stratum"] == stratum
+    got_gaps = {g.id for g in PARAMS.care_gaps if row[f"gap_{g.id}"] == 1}
+    assert got_gaps == gaps
+
+
+def test_counts_per_area(spec_results):
+    _, counts = spec_results
+    by_area = counts.groupby("area_code")[["persons", "has_diabetes", "stratum_3",
+                                           "eligible_flu_65plus", "gap_flu_65plus"]].sum()
+    assert by_area.loc["A1"].tolist() == [5, 3, 1, 2, 1]
+    assert by_area.loc["A2"].tolist() == [3, 0, 1, 1, 0]
+
+
+def test_same_as_pandas_reference(spec_results, codelists):
+    feats, counts = spec_results
+    t = {n: getattr(spec_tables(), n) for n in spec_tables().row_counts()}
+    ref = R.person_features(t, codelists, PARAMS).sort_values("person_id", ignore_index=True)
+    cols = [c for c in ref.columns]
+    pd.testing.assert_frame_equal(ints(feats[cols]), ints(ref[cols]), check_dtype=False)
+    rc = R.stratified_counts(ref, codelists, PARAMS).sort_values(
+        ["area_code", "sex", "age_band_idx"], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(ints(counts[rc.columns]), ints(rc), check_dtype=False)
+
+
+def test_configurable_rules(engine, codelists, tmp_path):
+    params = HealthParams(
+        reference_date=date(2020, 12, 31),
+        strata=(StratumRule(3, min_emergency_visits=4), StratumRule(2, min_age=60)),
+        care_gaps=(CareGap("bp_60plus", "60+ without BP", "blood_pressure", min_age=60,
+                           window_months=24),),
+        polypharmacy_min_drugs=4,
+    )
+    feats, _ = run_engine(engine, spec_tables(), tmp_path / "persons", codelists, params)
+    f = feats.set_index("person_id")
+    assert f.loc["p10", "stratum"] == 3
+    assert f.loc["p02", "stratum"] == 2 and f.loc["p04", "stratum"] == 1
+    assert f.loc["p09", "polypharmacy"] == 1
+    gaps = set(f.index[f["gap_bp_60plus"] == 1])
+    assert gaps == {"p01", "p05", "p08"}  # p02 had a BP in 2020
