@@ -122,7 +122,11 @@ def person_features(
     drugs = rx.group_by("person_id").aggregate(n_drugs=rx.code.nunique())
 
     c = t["contacts"]
-    c = c.filter(c.date.cast("date") > start, c.date.cast("date") <= ref)
+    c = c.filter(
+        c.kind.isin(["hospital_stay", "emergency"]),
+        c.date.cast("date") > start,
+        c.date.cast("date") <= ref,
+    )
     use = c.group_by("person_id").aggregate(
         n_hospital_stays=_flag(c.kind == "hospital_stay").sum(),
         n_emergency_visits=_flag(c.kind == "emergency").sum(),
@@ -158,8 +162,8 @@ def person_features(
     f = f.mutate(n_conditions=n_cond.cast("int32"))
     f = f.mutate(polypharmacy=_flag(f.n_drugs >= params.polypharmacy_min_drugs).cast("int32"))
 
-    stratum = ibis.literal(1)
-    for rule in reversed(params.strata):  # lowest first, so the highest matching rule wins
+    branches = []
+    for rule in params.strata:  # highest stratum first: the first matching rule wins
         clauses = []
         if rule.min_conditions is not None:
             clauses.append(f.n_conditions >= rule.min_conditions)
@@ -174,7 +178,8 @@ def person_features(
         cond_all = clauses[0]
         for cl in clauses[1:]:
             cond_all = cond_all & cl
-        stratum = ibis.ifelse(cond_all & (stratum < rule.stratum), rule.stratum, stratum)
+        branches.append((cond_all, rule.stratum))
+    stratum = ibis.cases(*branches, else_=1) if branches else ibis.literal(1)
     f = f.mutate(stratum=stratum.cast("int32"))
 
     gap_cols: dict[str, Any] = {}
