@@ -11,6 +11,7 @@ import sys
 import typer
 
 from mesocare.cli import fund as _fund
+from mesocare.cli import health as _health
 from mesocare.cli import importers as _importers
 from mesocare.cli import territory as _territory
 from mesocare.cli import zone as _zone
@@ -27,6 +28,7 @@ _app = typer.Typer(
 _territory.register(_app)
 _importers.register(_app)
 _fund.register(_app)
+_health.register(_app)
 _zone.register(_app)
 
 

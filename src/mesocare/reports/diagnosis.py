@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mesocare.reports.base import SectionBuilder
 from mesocare.reports.sections import financing, indicators, overview, population, sources, supply
+from mesocare.reports.sections import population_health as population_health_section
 from mesocare.reports.sections import zoning as zoning_section
 
 #: Section builders in report order. Each engine adds its own (see ``reports/base.py``); a builder
@@ -15,5 +16,6 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     supply.build,
     financing.build,
     zoning_section.build,
+    population_health_section.build,
 ]
 CLOSING_BUILDERS: list[SectionBuilder] = [sources.build]

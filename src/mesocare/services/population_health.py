@@ -1,0 +1,128 @@
+"""Use cases of population health: make or import person-level records, run the engine, publish.
+
+Person-level records stay in their own folder; what leaves is the suppressed aggregate table
+(``population_health``: level × unit × measure), optionally attached to the territory so that the
+diagnosis report can show it. Lists of pseudonymous ids are written only when asked explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mesocare.errors import ParameterError
+from mesocare.population import aggregate as A
+from mesocare.population import engine as E
+from mesocare.population.codelists import CodeLists, load_codelists
+from mesocare.population.rules import HealthParams
+from mesocare.population.synthetic import write_synthetic
+from mesocare.population.tables import PersonTables, save_person_tables, table_paths
+from mesocare.territory import Territory, load_territory, save_territory
+
+log = logging.getLogger(__name__)
+RESULT_TABLE = "population_health"
+
+
+@dataclass(frozen=True)
+class HealthResult:
+    """The published (suppressed) measures and the small count tables they come from."""
+
+    measures: pd.DataFrame
+    area_counts: pd.DataFrame
+    practice_counts: pd.DataFrame
+    persons: int
+
+
+def synthesise(
+    territory_dir: Path, persons_dir: Path, *, reference_date: date, seed: int = 2020,
+    chunk_size: int = 500_000,
+) -> dict[str, int]:
+    territory = load_territory(territory_dir)
+    return write_synthetic(territory, persons_dir, reference_date=reference_date, seed=seed,
+                           chunk_size=chunk_size)
+
+
+def save_imported(tables: PersonTables, persons_dir: Path, source: str) -> dict[str, int]:
+    save_person_tables(tables, persons_dir, meta={"synthetic": False, "source": source})
+    return tables.row_counts()
+
+
+def analyse(
+    territory: Territory,
+    persons_dir: Path,
+    params: HealthParams,
+    *,
+    engine: str = "duckdb",
+    threads: int | None = None,
+    spark: Any = None,
+    codelists: CodeLists | None = None,
+    list_ids: str | None = None,
+) -> tuple[HealthResult, pd.DataFrame | None]:
+    """Run the query on ``engine`` and compute the measures; ids only if ``list_ids`` names a
+    target group (``stratum_3``, ``gap_<care gap id>`` …)."""
+    cl = codelists or load_codelists()
+    con = E.connect(engine, threads=threads, spark=spark)
+    t = E.read_tables(con, table_paths(persons_dir))
+    feats = E.person_features(t, cl, params)
+    area = E.stratified_counts(feats, cl, params, by="area_code").to_pandas()
+    prac = E.stratified_counts(feats, cl, params, by="practice_id").to_pandas()
+    ids = None
+    if list_ids is not None:
+        ids = _target_ids(feats, list_ids, params)
+    measures = publish(territory, area, prac, cl, params)
+    log.info("population health: %d units × measures computed on %s", len(measures), engine)
+    return HealthResult(measures, area, prac, int(area["persons"].sum())), ids
+
+
+def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
+    allowed = ["stratum_2", "stratum_3"] + [f"gap_{g.id}" for g in params.care_gaps]
+    if group not in allowed:
+        raise ParameterError(f"unknown target group '{group}'; known: {', '.join(allowed)}")
+    if group.startswith("stratum_"):
+        sel = feats.filter(feats.stratum == int(group.split("_")[1]))
+    else:
+        sel = feats.filter(feats[group] == 1)
+    return sel.select("person_id", "area_code", "practice_id").to_pandas()
+
+
+def publish(
+    territory: Territory, area_counts: pd.DataFrame, practice_counts: pd.DataFrame,
+    cl: CodeLists, params: HealthParams,
+) -> pd.DataFrame:
+    """All measures for areas, networks, zones, the region and practices, suppressed."""
+    rolled = A.roll_up(area_counts, pd.DataFrame(territory.areas.drop(columns="geometry")))
+    prac = practice_counts.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
+    prac = prac.drop(columns=[c for c in ("area_code",) if c in prac.columns])
+    both = pd.concat([rolled.drop(columns=["area_code"], errors="ignore"), prac],
+                     ignore_index=True)
+    return A.compute_measures(both, cl, params)
+
+
+def write_results(result: HealthResult, out: Path, params: HealthParams,
+                  ids: pd.DataFrame | None = None) -> list[Path]:
+    """The suppressed measures (Parquet and CSV) and the parameters; ids in their own file."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "population_health.parquet", out / "population_health.csv",
+             out / "parameters.json"]
+    tmp = [p.with_name(f".{p.name}.tmp") for p in paths]
+    result.measures.to_parquet(tmp[0], index=False)
+    result.measures.to_csv(tmp[1], index=False)
+    tmp[2].write_text(json.dumps(params.describe(), indent=2))
+    if ids is not None:
+        paths.append(out / "target_ids.csv")
+        tmp.append(out / ".target_ids.csv.tmp")
+        ids.to_csv(tmp[-1], index=False)
+    for t, p in zip(tmp, paths, strict=True):
+        t.replace(p)
+    return paths
+
+
+def attach(territory_dir: Path, territory: Territory, result: HealthResult) -> None:
+    """Save the suppressed measures into the territory (for the diagnosis report)."""
+    save_territory(territory.with_tables(**{RESULT_TABLE: result.measures}), territory_dir)
