@@ -2,7 +2,8 @@
 
 Input: counts per area (or practice) × sex × age band (from the engine). Output: one long table,
 one row per level × unit × measure: numerator, denominator, crude rate with a Wilson interval and,
-for prevalences, the directly age-standardised rate with a Dobson interval (ESP 2013). Any row
+for prevalences, the directly age-standardised rate with a Dobson interval (ESP 2013), both from
+:mod:`mesocare.indicators.stats`. Any row
 whose numerator or denominator is under ``min_count`` (but not zero numerators of large
 denominators) has its numbers blanked and ``suppressed`` set; nothing person-level leaves.
 """
@@ -14,7 +15,7 @@ import pandas as pd
 
 from mesocare.population.codelists import CodeLists
 from mesocare.population.rules import HealthParams
-from mesocare.population.stats import ESP2013, dsr_dobson, wilson
+from mesocare.indicators.stats import directly_standardised_rate, wilson_interval
 from mesocare.territory.schema import AGE_BANDS
 
 LEVELS = ("area", "network", "zone", "region")
@@ -25,7 +26,7 @@ RESULT_COLUMNS = [
 
 
 def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str, str]]:
-    """(kind, measure, numerator column, denominator column) of every published measure."""
+    """(kind, measure, numerator column) of every published measure."""
     out: list[tuple[str, str, str]] = []
     for c in codelists.conditions():
         out.append(("prevalence", c, f"has_{c}"))
@@ -74,7 +75,6 @@ def compute_measures(
         return m.to_numpy(dtype=float)
 
     persons = wide("persons")
-    total = persons.sum(1)
     for kind, name, num_col in measures(codelists, params):
         num_b = wide(num_col)
         num = num_b.sum(1)
@@ -83,11 +83,11 @@ def compute_measures(
         else:
             den_b = persons
         den = den_b.sum(1)
-        lo, hi = wilson(num, den)
+        lo, hi = wilson_interval(num, den)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(den > 0, num / den, np.nan)
         if kind == "prevalence":
-            dsr, dlo, dhi = dsr_dobson(num_b, persons, ESP2013)
+            dsr, dlo, dhi = directly_standardised_rate(num_b, persons, multiplier=1.0)
         else:
             dsr = dlo = dhi = np.full(len(units), np.nan)
         rows.append(
@@ -99,7 +99,6 @@ def compute_measures(
         )
     out = pd.concat(rows, ignore_index=True)
     out = out.rename(columns={level_col: "level"})
-    del total
     return suppress(out, params.min_count)
 
 
