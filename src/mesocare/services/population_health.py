@@ -67,6 +67,8 @@ def analyse(
     """Run the query on ``engine`` and compute the measures; ids only if ``list_ids`` names a
     target group (``stratum_3``, ``gap_<care gap id>`` …)."""
     cl = codelists or load_codelists()
+    if list_ids is not None:
+        _check_group(list_ids, params)
     con = E.connect(engine, threads=threads, spark=spark)
     t = E.read_tables(con, table_paths(persons_dir))
     feats = E.person_features(t, cl, params)
@@ -80,10 +82,13 @@ def analyse(
     return HealthResult(measures, area, prac, int(area["persons"].sum())), ids
 
 
-def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
+def _check_group(group: str, params: HealthParams) -> None:
     allowed = ["stratum_2", "stratum_3"] + [f"gap_{g.id}" for g in params.care_gaps]
     if group not in allowed:
         raise ParameterError(f"unknown target group '{group}'; known: {', '.join(allowed)}")
+
+
+def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
     if group.startswith("stratum_"):
         sel = feats.filter(feats.stratum == int(group.split("_")[1]))
     else:
