@@ -61,18 +61,22 @@ def compute_measures(
 ) -> pd.DataFrame:
     """Rates per unit from counts per unit × sex × age band (columns level, unit_code, …)."""
     rows = []
-    by_unit = counts.groupby([level_col, "unit_code", "age_band_idx"], as_index=False).sum(
-        numeric_only=True
+    value_cols = [c for c in counts.columns
+                  if c not in (level_col, "unit_code", "sex", "age_band_idx")]
+    by_unit = counts.groupby([level_col, "unit_code", "age_band_idx"])[value_cols].sum()
+    units = by_unit.index.droplevel("age_band_idx").unique().to_frame(index=False)
+    full = pd.MultiIndex.from_arrays(
+        [np.repeat(units[level_col].to_numpy(), len(AGE_BANDS)),
+         np.repeat(units["unit_code"].to_numpy(), len(AGE_BANDS)),
+         np.tile(np.arange(len(AGE_BANDS)), len(units))],
+        names=[level_col, "unit_code", "age_band_idx"],
     )
-    units = by_unit[[level_col, "unit_code"]].drop_duplicates().reset_index(drop=True)
-    idx = pd.MultiIndex.from_frame(units)
+    cube = by_unit.reindex(full, fill_value=0).to_numpy(dtype=float).reshape(
+        len(units), len(AGE_BANDS), len(value_cols))
+    pos = {c: i for i, c in enumerate(value_cols)}
 
     def wide(col: str) -> np.ndarray:
-        m = by_unit.pivot_table(
-            index=[level_col, "unit_code"], columns="age_band_idx", values=col, aggfunc="sum",
-            fill_value=0,
-        ).reindex(index=idx, columns=range(len(AGE_BANDS)), fill_value=0)
-        return m.to_numpy(dtype=float)
+        return cube[:, :, pos[col]]
 
     persons = wide("persons")
     for kind, name, num_col in measures(codelists, params):

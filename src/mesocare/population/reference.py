@@ -15,13 +15,15 @@ from mesocare.population.rules import HealthParams
 
 
 def _matches(ev: pd.DataFrame, entries: pd.DataFrame) -> np.ndarray:
+    """Rows whose (system, code) is in the list: exact codes, or code prefixes of a length."""
     hit = np.zeros(len(ev), dtype=bool)
-    for row in entries.itertuples():
-        same = (ev["system"] == row.system).to_numpy(dtype=bool)
-        if row.match == "exact":
-            hit |= same & (ev["code"] == row.code).to_numpy(dtype=bool)
-        else:
-            hit |= same & ev["code"].str.startswith(row.code).to_numpy(dtype=bool)
+    for (system, match), grp in entries.groupby(["system", "match"]):
+        same = (ev["system"] == system).to_numpy(dtype=bool)
+        if match == "exact":
+            hit |= same & ev["code"].isin(set(grp["code"])).to_numpy(dtype=bool)
+            continue
+        for n, cs in grp.groupby(grp["code"].str.len())["code"]:
+            hit |= same & ev["code"].str[:n].isin(set(cs)).to_numpy(dtype=bool)
     return hit
 
 

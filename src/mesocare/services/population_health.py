@@ -71,7 +71,7 @@ def analyse(
         _check_group(list_ids, params)
     con = E.connect(engine, threads=threads, spark=spark)
     t = E.read_tables(con, table_paths(persons_dir))
-    feats = E.person_features(t, cl, params)
+    feats = E.person_features(t, cl, params).cache()  # computed once, counted twice
     area = E.stratified_counts(feats, cl, params, by="area_code").to_pandas()
     prac = E.stratified_counts(feats, cl, params, by="practice_id").to_pandas()
     ids = None
