@@ -82,8 +82,10 @@ def step(results: dict, name: str, fn):  # type: ignore[no-untyped-def]
     with Peak() as p:
         out = fn()
     results[name] = {"seconds": round(time.perf_counter() - t0, 2), "peak_gib": round(p.gib, 2)}
-    print(f"  {name:<11} {results[name]['seconds']:8.1f} s  {results[name]['peak_gib']:6.2f} GiB",
-          flush=True)
+    print(
+        f"  {name:<11} {results[name]['seconds']:8.1f} s  {results[name]['peak_gib']:6.2f} GiB",
+        flush=True,
+    )
     return out
 
 
@@ -108,6 +110,7 @@ def child(engine: str, work: Path, threads: int) -> dict:
         return compute_measures(pd.concat([rolled, p], ignore_index=True), cl, params)
 
     if engine == "pandas":
+
         def load() -> dict[str, pd.DataFrame]:
             out = {}
             for n in TABLES:
@@ -120,19 +123,31 @@ def child(engine: str, work: Path, threads: int) -> dict:
 
         t = step(res, "load", load)
         f = step(res, "features", lambda: R.person_features(t, cl, params))
-        m = step(res, "aggregates", lambda: publish(
-            R.stratified_counts(f, cl, params, "area_code"),
-            R.stratified_counts(f, cl, params, "practice_id")))
+        m = step(
+            res,
+            "aggregates",
+            lambda: publish(
+                R.stratified_counts(f, cl, params, "area_code"),
+                R.stratified_counts(f, cl, params, "practice_id"),
+            ),
+        )
     else:
         spark = None
         if engine == "spark":
             from pyspark.sql import SparkSession
 
-            spark = step(res, "start", lambda: (
-                SparkSession.builder.master(f"local[{threads}]")
-                .config("spark.sql.shuffle.partitions", str(4 * threads))
-                .config("spark.driver.memory", "6g").config("spark.ui.enabled", "false")
-                .config("spark.sql.session.timeZone", "UTC").getOrCreate()))
+            spark = step(
+                res,
+                "start",
+                lambda: (
+                    SparkSession.builder.master(f"local[{threads}]")
+                    .config("spark.sql.shuffle.partitions", str(4 * threads))
+                    .config("spark.driver.memory", "6g")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .getOrCreate()
+                ),
+            )
             spark.sparkContext.setLogLevel("ERROR")
         con = E.connect(engine, threads=threads, spark=spark)
         t = step(res, "load", lambda: E.read_tables(con, paths))
@@ -143,12 +158,19 @@ def child(engine: str, work: Path, threads: int) -> dict:
             return f
 
         f = step(res, "features", feats)
-        m = step(res, "aggregates", lambda: publish(
-            E.stratified_counts(f, cl, params, "area_code").to_pandas(),
-            E.stratified_counts(f, cl, params, "practice_id").to_pandas()))
+        m = step(
+            res,
+            "aggregates",
+            lambda: publish(
+                E.stratified_counts(f, cl, params, "area_code").to_pandas(),
+                E.stratified_counts(f, cl, params, "practice_id").to_pandas(),
+            ),
+        )
     total = sum(v["seconds"] for k, v in res.items() if k != "start")
-    res["pipeline"] = {"seconds": round(total, 2),
-                       "peak_gib": max(v["peak_gib"] for v in res.values())}
+    res["pipeline"] = {
+        "seconds": round(total, 2),
+        "peak_gib": max(v["peak_gib"] for v in res.values()),
+    }
     res["measure_rows"] = len(m)
     res["checksum"] = int(m["numerator"].fillna(0).sum())
     return res
@@ -172,28 +194,56 @@ def main() -> None:
 
     spec = PRESETS[a.preset]
     if a.scale != 1.0:
-        spec = replace(spec, population=int(spec.population * a.scale),
-                       n_zones=max(1, round(spec.n_zones * a.scale)))
+        spec = replace(
+            spec,
+            population=int(spec.population * a.scale),
+            n_zones=max(1, round(spec.n_zones * a.scale)),
+        )
     work = a.workdir or Path(tempfile.mkdtemp(prefix="mc-health-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"population health benchmark: {spec.name}, {spec.population:,} persons, "
-          f"{a.threads} threads, work in {work}", flush=True)
+    print(
+        f"population health benchmark: {spec.name}, {spec.population:,} persons, "
+        f"{a.threads} threads, work in {work}",
+        flush=True,
+    )
     gen: dict = {}
     terr = step(gen, "territory", lambda: generate(spec))
     terr.areas.drop(columns="geometry").to_parquet(work / "areas.parquet")
-    rows = step(gen, "persons", lambda: write_synthetic(terr, work / "persons", reference_date=REF,
-                                                        chunk_size=500_000))
-    print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items())
-          + f" (total {sum(rows.values()):,})", flush=True)
-    del terr
-    out: dict = {"persons": rows["persons"], "rows": rows, "threads": a.threads,
-                 "generate": gen, "spec": {k: v for k, v in asdict(spec).items()
-                                           if k in ("name", "population", "n_zones")}}
+    rows = step(
+        gen,
+        "persons",
+        lambda: write_synthetic(terr, work / "persons", reference_date=REF, chunk_size=500_000),
+    )
+    print(
+        "  rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in rows.items())
+        + f" (total {sum(rows.values()):,})",
+        flush=True,
+    )
+    out: dict = {
+        "persons": rows["persons"],
+        "rows": rows,
+        "threads": a.threads,
+        "generate": gen,
+        "spec": {k: v for k, v in asdict(spec).items() if k in ("name", "population", "n_zones")},
+    }
     for engine in a.engines.split(","):
         print(f"{engine}:", flush=True)
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--workdir", str(work),
-             "--threads", str(a.threads)], capture_output=True, text=True, env=os.environ)
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                engine,
+                "--workdir",
+                str(work),
+                "--threads",
+                str(a.threads),
+            ],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+        )
         for line in proc.stdout.splitlines():
             if line.startswith("RESULT "):
                 out[engine] = json.loads(line[7:])
@@ -208,12 +258,16 @@ def main() -> None:
         if d and o:
             out[f"{other}_over_duckdb"] = round(o / d, 2)
             print(f"{other} / duckdb: {o / d:.1f}x", flush=True)
-    sums = {e: out[e]["checksum"] for e in ("duckdb", "pandas", "spark") if "checksum" in
-            out.get(e, {})}
+    sums = {
+        e: out[e]["checksum"] for e in ("duckdb", "pandas", "spark") if "checksum" in out.get(e, {})
+    }
     out["same_results"] = len(set(sums.values())) <= 1
     if d:
-        out["goal_met"] = bool(d < 60 and out["duckdb"]["pipeline"]["peak_gib"] < 8
-                               and out.get("pandas_over_duckdb", 0) >= 5)
+        out["goal_met"] = bool(
+            d < 60
+            and out["duckdb"]["pipeline"]["peak_gib"] < 8
+            and out.get("pandas_over_duckdb", 0) >= 5
+        )
     print(json.dumps(out), flush=True)
 
 

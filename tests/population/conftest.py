@@ -40,9 +40,7 @@ def spark_session():
     s.stop()
 
 
-@pytest.fixture(
-    scope="session", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
-)
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request):
     """(name, Ibis connection): the one fixture through which every spec test runs."""
     if request.param == "duckdb":

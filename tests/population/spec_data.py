@@ -23,8 +23,15 @@ PERSONS = pd.DataFrame(
         ("p10", "2000-01-01", "M", "A1", None, True, False, None, NaT),
     ],
     columns=[
-        "person_id", "birth_date", "sex", "area_code", "practice_id", "bim", "gmd",
-        "living_alone", "death_date",
+        "person_id",
+        "birth_date",
+        "sex",
+        "area_code",
+        "practice_id",
+        "bim",
+        "gmd",
+        "living_alone",
+        "death_date",
     ],
 )
 
@@ -109,8 +116,15 @@ def spec_tables() -> PersonTables:
 #: person → (age, conditions, n_drugs, hospital stays, emergency visits, stratum, gaps)
 EXPECTED = {
     "p01": (70, {"diabetes", "hypertension"}, 0, 0, 0, 2, {"hypertension_bp"}),
-    "p02": (80, {"heart_failure", "copd", "diabetes", "ckd"}, 0, 0, 0, 3,
-            {"diabetes_hba1c", "flu_65plus"}),
+    "p02": (
+        80,
+        {"heart_failure", "copd", "diabetes", "ckd"},
+        0,
+        0,
+        0,
+        3,
+        {"diabetes_hba1c", "flu_65plus"},
+    ),
     "p03": (30, set(), 5, 0, 0, 2, set()),
     "p04": (35, {"asthma"}, 0, 1, 2, 2, set()),
     "p05": (65, set(), 0, 0, 0, 1, set()),

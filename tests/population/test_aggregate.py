@@ -15,13 +15,21 @@ from mesocare.population.rules import HealthParams, load_params
 from mesocare.population.tables import PersonTables
 
 PARAMS = HealthParams(reference_date=date(2020, 12, 31), min_count=5)
-AREAS = pd.DataFrame({"area_code": ["A1", "A2", "A3"], "network_code": ["N1", "N1", "N2"],
-                      "zone_code": ["Z1", "Z1", "Z1"], "region_code": ["R", "R", "R"]})
+AREAS = pd.DataFrame(
+    {
+        "area_code": ["A1", "A2", "A3"],
+        "network_code": ["N1", "N1", "N2"],
+        "zone_code": ["Z1", "Z1", "Z1"],
+        "region_code": ["R", "R", "R"],
+    }
+)
 
 
 def counts(codelists) -> pd.DataFrame:
-    cols = ["persons", *__import__("mesocare.population.engine", fromlist=["x"]).count_columns(
-        codelists, PARAMS)]
+    cols = [
+        "persons",
+        *__import__("mesocare.population.engine", fromlist=["x"]).count_columns(codelists, PARAMS),
+    ]
     rows = []
     for area, persons, diab in (("A1", 100, 10), ("A2", 50, 3), ("A3", 4, 0)):
         r = dict.fromkeys(cols, 0)
@@ -57,8 +65,20 @@ def test_suppression(codelists):
 
 def test_codelists_have_sources_and_all_systems():
     cl = load_codelists()
-    assert {"diabetes", "hypertension", "copd", "asthma", "heart_failure", "ihd", "stroke", "ckd",
-            "dementia", "depression", "anxiety", "cancer"} <= set(cl.conditions())
+    assert {
+        "diabetes",
+        "hypertension",
+        "copd",
+        "asthma",
+        "heart_failure",
+        "ihd",
+        "stroke",
+        "ckd",
+        "dementia",
+        "depression",
+        "anxiety",
+        "cancer",
+    } <= set(cl.conditions())
     src = cl.sources()
     assert (src["source"].str.len() > 10).all()
     for c in cl.conditions():
@@ -68,18 +88,22 @@ def test_codelists_have_sources_and_all_systems():
 
 def test_bad_codelist_file(tmp_path):
     p = tmp_path / "cl.csv"
-    p.write_text("list_id,kind,label,system,code,match,description,source\n"
-                 "x,condition,X,ICD-10,E11,fuzzy,d,s\n")
+    p.write_text(
+        "list_id,kind,label,system,code,match,description,source\n"
+        "x,condition,X,ICD-10,E11,fuzzy,d,s\n"
+    )
     with pytest.raises(ValidationError, match="cl.csv, column 'match', row 2: unknown value"):
         load_codelists(p)
 
 
 def test_params_from_toml(tmp_path):
     p = tmp_path / "rules.toml"
-    p.write_text('reference_date = "2021-06-30"\nmin_count = 10\n'
-                 '[[strata]]\nstratum = 3\nmin_conditions = 3\n'
-                 '[[care_gaps]]\nid = "copd_flu"\nlabel = "COPD without flu"\n'
-                 'condition = "copd"\nneeds = "influenza_vaccine"\n')
+    p.write_text(
+        'reference_date = "2021-06-30"\nmin_count = 10\n'
+        "[[strata]]\nstratum = 3\nmin_conditions = 3\n"
+        '[[care_gaps]]\nid = "copd_flu"\nlabel = "COPD without flu"\n'
+        'condition = "copd"\nneeds = "influenza_vaccine"\n'
+    )
     params = load_params(p)
     assert params.min_count == 10 and params.care_gaps[0].id == "copd_flu"
     assert params.window_start() == date(2020, 6, 30)
@@ -89,15 +113,35 @@ def test_params_from_toml(tmp_path):
 
 
 def test_person_tables_validation():
-    persons = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["1950-01-01", "1960-13-01"],
-                            "sex": ["F", "M"], "area_code": ["A1", "A1"], "practice_id": None,
-                            "bim": None, "gmd": None, "living_alone": None, "death_date": None})
+    persons = pd.DataFrame(
+        {
+            "person_id": ["a", "b"],
+            "birth_date": ["1950-01-01", "1960-13-01"],
+            "sex": ["F", "M"],
+            "area_code": ["A1", "A1"],
+            "practice_id": None,
+            "bim": None,
+            "gmd": None,
+            "living_alone": None,
+            "death_date": None,
+        }
+    )
     with pytest.raises(ValidationError, match="column 'birth_date', row 2: not a date"):
         PersonTables.build(persons=persons)
     persons.loc[1, "birth_date"] = "1960-01-01"
-    diag = pd.DataFrame({"person_id": ["a", "zz"], "system": "ICD-10", "code": "E11",
-                         "start_date": "2010-01-01", "end_date": None})
-    with pytest.raises(ValidationError, match=r"diagnoses.parquet, column 'person_id', row 2: "
-                                              "person id not among persons") as err:
+    diag = pd.DataFrame(
+        {
+            "person_id": ["a", "zz"],
+            "system": "ICD-10",
+            "code": "E11",
+            "start_date": "2010-01-01",
+            "end_date": None,
+        }
+    )
+    with pytest.raises(
+        ValidationError,
+        match=r"diagnoses.parquet, column 'person_id', row 2: "
+        "person id not among persons",
+    ) as err:
         PersonTables.build(persons=persons, diagnoses=diag)
     assert "zz" not in str(err.value)

@@ -36,7 +36,9 @@ def test_person_features(spec_results, codelists, pid):
     assert got == conds
     assert row["n_conditions"] == len(conds)
     assert (row["n_drugs"], row["n_hospital_stays"], row["n_emergency_visits"]) == (
-        n_drugs, n_hosp, n_ed,
+        n_drugs,
+        n_hosp,
+        n_ed,
     )
     assert row["polypharmacy"] == int(n_drugs >= 5)
     assert row["stratum"] == stratum
@@ -46,8 +48,9 @@ def test_person_features(spec_results, codelists, pid):
 
 def test_counts_per_area(spec_results):
     _, counts = spec_results
-    by_area = counts.groupby("area_code")[["persons", "has_diabetes", "stratum_3",
-                                           "eligible_flu_65plus", "gap_flu_65plus"]].sum()
+    by_area = counts.groupby("area_code")[
+        ["persons", "has_diabetes", "stratum_3", "eligible_flu_65plus", "gap_flu_65plus"]
+    ].sum()
     assert by_area.loc["A1"].tolist() == [5, 3, 1, 2, 1]
     assert by_area.loc["A2"].tolist() == [3, 0, 1, 1, 0]
 
@@ -68,8 +71,9 @@ def test_configurable_rules(engine, codelists, tmp_path):
     params = HealthParams(
         reference_date=date(2020, 12, 31),
         strata=(StratumRule(3, min_emergency_visits=4), StratumRule(2, min_age=60)),
-        care_gaps=(CareGap("bp_60plus", "60+ without BP", "blood_pressure", min_age=60,
-                           window_months=24),),
+        care_gaps=(
+            CareGap("bp_60plus", "60+ without BP", "blood_pressure", min_age=60, window_months=24),
+        ),
         polypharmacy_min_drugs=4,
     )
     feats, _ = run_engine(engine, spec_tables(), tmp_path / "persons", codelists, params)

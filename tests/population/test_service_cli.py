@@ -18,11 +18,23 @@ def workspace(leuven, tmp_path_factory):
     root = tmp_path_factory.mktemp("health")
     save_territory(leuven, root / "terr")
     runner = CliRunner()
-    synth = runner.invoke(_app, ["health", "synth", str(root / "terr"), "--out",
-                                 str(root / "persons")])
-    run = runner.invoke(_app, ["health", "run", str(root / "terr"), str(root / "persons"),
-                               "--out", str(root / "res"), "--attach",
-                               "--list-ids", "gap_diabetes_hba1c"])
+    synth = runner.invoke(
+        _app, ["health", "synth", str(root / "terr"), "--out", str(root / "persons")]
+    )
+    run = runner.invoke(
+        _app,
+        [
+            "health",
+            "run",
+            str(root / "terr"),
+            str(root / "persons"),
+            "--out",
+            str(root / "res"),
+            "--attach",
+            "--list-ids",
+            "gap_diabetes_hba1c",
+        ],
+    )
     return root, synth, run
 
 
@@ -43,8 +55,19 @@ def test_ids_only_on_flag(workspace):
     ids = pd.read_csv(root / "res" / "target_ids.csv")
     assert len(ids) > 100 and list(ids.columns) == ["person_id", "area_code", "practice_id"]
     assert "(pseudonymous ids: sensitive)" in run.output
-    r = CliRunner().invoke(_app, ["health", "run", str(root / "terr"), str(root / "persons"),
-                                  "--out", str(root / "res2"), "--list-ids", "everyone"])
+    r = CliRunner().invoke(
+        _app,
+        [
+            "health",
+            "run",
+            str(root / "terr"),
+            str(root / "persons"),
+            "--out",
+            str(root / "res2"),
+            "--list-ids",
+            "everyone",
+        ],
+    )
     assert r.exit_code != 0 and not (root / "res2").exists()
 
 

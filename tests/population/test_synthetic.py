@@ -31,8 +31,10 @@ def small_tables(small, tmp_path_factory):
 def test_persons_match_the_population(small, small_tables):
     p = small_tables.persons
     ref = pd.Timestamp("2020-12-31")
-    age = ref.year - p["birth_date"].dt.year - (
-        (p["birth_date"].dt.month * 100 + p["birth_date"].dt.day) > 1231
+    age = (
+        ref.year
+        - p["birth_date"].dt.year
+        - ((p["birth_date"].dt.month * 100 + p["birth_date"].dt.day) > 1231)
     )
     band = pd.Series(AGE_BANDS).iloc[(age // 5).clip(upper=19)].to_numpy()
     got = p.assign(age_band=band).groupby(["area_code", "sex", "age_band"]).size()
@@ -60,7 +62,9 @@ def test_plausible_prevalences_and_pyramid(leuven, tmp_path, codelists):
     assert old["n_conditions"].mean() > 3 * f[f["age"] < 45]["n_conditions"].mean()
     # conditions cluster: more multimorbidity than if they were independent
     p = f[[f"has_{c}" for c in codelists.conditions()]].mean()
-    assert (f["n_conditions"] >= 2).mean() > 1 - (1 - p).prod() - (p * (1 - p).prod() / (1 - p)).sum()
+    assert (f["n_conditions"] >= 2).mean() > 1 - (1 - p).prod() - (
+        p * (1 - p).prod() / (1 - p)
+    ).sum()
 
 
 def test_engines_agree_with_reference(engine, small_tables, codelists, tmp_path):
@@ -70,5 +74,6 @@ def test_engines_agree_with_reference(engine, small_tables, codelists, tmp_path)
     ref = ref.sort_values("person_id", ignore_index=True)
     pd.testing.assert_frame_equal(ints(feats[ref.columns]), ints(ref), check_dtype=False)
     rc = R.stratified_counts(ref, codelists, PARAMS).sort_values(
-        ["area_code", "sex", "age_band_idx"], ignore_index=True)
+        ["area_code", "sex", "age_band_idx"], ignore_index=True
+    )
     pd.testing.assert_frame_equal(ints(counts[rc.columns]), ints(rc), check_dtype=False)

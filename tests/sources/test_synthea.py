@@ -54,8 +54,14 @@ IMMUNIZATIONS = (
 
 def write_export(folder, **overrides):
     folder.mkdir(parents=True, exist_ok=True)
-    files = dict(patients=PATIENTS, conditions=CONDITIONS, encounters=ENCOUNTERS,
-                 medications=MEDICATIONS, observations=OBSERVATIONS, immunizations=IMMUNIZATIONS)
+    files = dict(
+        patients=PATIENTS,
+        conditions=CONDITIONS,
+        encounters=ENCOUNTERS,
+        medications=MEDICATIONS,
+        observations=OBSERVATIONS,
+        immunizations=IMMUNIZATIONS,
+    )
     files.update(overrides)
     for name, text in files.items():
         (folder / f"{name}.csv").write_text(text)
@@ -67,8 +73,14 @@ REF = date(2020, 12, 31)
 
 def test_reads_every_file(tmp_path, leuven):
     t = read_synthea(write_export(tmp_path / "csv"), leuven, reference_date=REF, seed=1)
-    assert t.row_counts() == {"persons": 3, "diagnoses": 3, "prescriptions": 1, "contacts": 3,
-                              "measurements": 2, "vaccinations": 1}
+    assert t.row_counts() == {
+        "persons": 3,
+        "diagnoses": 3,
+        "prescriptions": 1,
+        "contacts": 3,
+        "measurements": 2,
+        "vaccinations": 1,
+    }
     p = t.persons.set_index("person_id")
     assert p.loc["a1", "sex"] == "F" and str(p.loc["a1", "birth_date"].date()) == "1950-03-04"
     assert str(p.loc["c3", "death_date"].date()) == "2020-03-01"
@@ -95,18 +107,36 @@ def test_placement_is_seeded_and_mapping_wins(tmp_path, leuven):
 @pytest.mark.parametrize(
     "file,text,needle",
     [
-        ("patients", PATIENTS.replace("1980-07-01", "1980-13-45"),
-         "patients.csv, column 'BIRTHDATE': line 3: not a date"),
-        ("patients", PATIENTS.replace(",M,Town,2 St", ",X,Town,2 St"),
-         "patients.csv, column 'GENDER': line 3: unknown gender"),
-        ("conditions", CONDITIONS + "2011-01-01,,zz,e1,38341003,Hypertension\n",
-         "conditions.csv, column 'PATIENT': line 5: unknown patient"),
-        ("encounters", ENCOUNTERS.replace("emergency,50849002", "spaceship,50849002"),
-         "encounters.csv, column 'ENCOUNTERCLASS': line 4: unknown encounter class"),
-        ("observations", OBSERVATIONS.replace("6.9,%", "high,%"),
-         "observations.csv, column 'VALUE': line 2: not a number"),
-        ("medications", MEDICATIONS + "2020-01-01,,a1,y1,e1,1,x,1,0,1,1,,,extra,extra\n",
-         "medications.csv: malformed CSV"),
+        (
+            "patients",
+            PATIENTS.replace("1980-07-01", "1980-13-45"),
+            "patients.csv, column 'BIRTHDATE': line 3: not a date",
+        ),
+        (
+            "patients",
+            PATIENTS.replace(",M,Town,2 St", ",X,Town,2 St"),
+            "patients.csv, column 'GENDER': line 3: unknown gender",
+        ),
+        (
+            "conditions",
+            CONDITIONS + "2011-01-01,,zz,e1,38341003,Hypertension\n",
+            "conditions.csv, column 'PATIENT': line 5: unknown patient",
+        ),
+        (
+            "encounters",
+            ENCOUNTERS.replace("emergency,50849002", "spaceship,50849002"),
+            "encounters.csv, column 'ENCOUNTERCLASS': line 4: unknown encounter class",
+        ),
+        (
+            "observations",
+            OBSERVATIONS.replace("6.9,%", "high,%"),
+            "observations.csv, column 'VALUE': line 2: not a number",
+        ),
+        (
+            "medications",
+            MEDICATIONS + "2020-01-01,,a1,y1,e1,1,x,1,0,1,1,,,extra,extra\n",
+            "medications.csv: malformed CSV",
+        ),
         ("immunizations", "DATE,PATIENT,CODE\n", None),
         ("conditions", "START,PATIENT\n2010-01-01,a1\n", "missing column(s) CODE"),
     ],

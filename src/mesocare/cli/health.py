@@ -10,8 +10,9 @@ import typer
 
 from mesocare.cli._common import console, progress
 
-health = typer.Typer(help="Population health: risk pyramid, prevalences and care gaps.",
-                     no_args_is_help=True)
+health = typer.Typer(
+    help="Population health: risk pyramid, prevalences and care gaps.", no_args_is_help=True
+)
 
 RefDate = Annotated[str, typer.Option("--reference-date", help="YYYY-MM-DD")]
 
@@ -51,8 +52,16 @@ def synth(
     _counts(counts, out)
 
 
-def _import(kind: str, source: Path, territory_dir: Path, out: Path, reference_date: str,
-            mapping: Path | None, map_by: str, seed: int) -> None:
+def _import(
+    kind: str,
+    source: Path,
+    territory_dir: Path,
+    out: Path,
+    reference_date: str,
+    mapping: Path | None,
+    map_by: str,
+    seed: int,
+) -> None:
     from mesocare.services import population_health as S
     from mesocare.sources.fhir import read_fhir
     from mesocare.sources.placement import read_mapping
@@ -61,8 +70,14 @@ def _import(kind: str, source: Path, territory_dir: Path, out: Path, reference_d
 
     territory = load_territory(territory_dir)
     reader = read_synthea if kind == "synthea" else read_fhir
-    tables = reader(source, territory, reference_date=_date(reference_date),
-                    mapping=read_mapping(mapping) if mapping else None, map_by=map_by, seed=seed)
+    tables = reader(
+        source,
+        territory,
+        reference_date=_date(reference_date),
+        mapping=read_mapping(mapping) if mapping else None,
+        map_by=map_by,
+        seed=seed,
+    )
     _counts(S.save_imported(tables, out, f"{kind}: {source}"), out)
 
 
@@ -110,9 +125,13 @@ def run(
     min_count: Annotated[int | None, typer.Option(help="Suppress counts under this")] = None,
     threads: Annotated[int | None, typer.Option(help="Engine threads")] = None,
     attach: Annotated[bool, typer.Option(help="Save the measures into the territory")] = False,
-    list_ids: Annotated[str | None, typer.Option(
-        help="Also write the pseudonymous ids of a target group (stratum_3, gap_<id>) "
-             "to target_ids.csv. Sensitive.")] = None,
+    list_ids: Annotated[
+        str | None,
+        typer.Option(
+            help="Also write the pseudonymous ids of a target group (stratum_3, gap_<id>) "
+            "to target_ids.csv. Sensitive."
+        ),
+    ] = None,
 ) -> None:
     """Stratify, find care gaps and publish suppressed prevalences, pyramids and gap rates."""
     from mesocare.population.rules import load_params
@@ -126,16 +145,21 @@ def run(
     territory = load_territory(territory_dir)
     with progress() as bar:
         task = bar.add_task(f"Running the population-health query on {engine}", total=1)
-        result, ids = S.analyse(territory, persons_dir, params, engine=engine, threads=threads,
-                                list_ids=list_ids)
+        result, ids = S.analyse(
+            territory, persons_dir, params, engine=engine, threads=threads, list_ids=list_ids
+        )
         bar.advance(task)
     paths = S.write_results(result, out, params, ids)
     if attach:
         S.attach(territory_dir, territory, result)
     m = result.measures
     zone = m[(m["level"] == "region") & (m["measure_kind"] == "stratum")]
-    console.print(f"{result.persons:,} persons; risk pyramid (region): " + ", ".join(
-        f"{r.measure} {r.rate:.1%}" for r in zone.itertuples() if r.rate == r.rate))
+    console.print(
+        f"{result.persons:,} persons; risk pyramid (region): "
+        + ", ".join(f"{r.measure} {r.rate:.1%}" for r in zone.itertuples() if r.rate == r.rate)
+    )
     for p in paths:
-        console.print(f"written: {p}" + (" (pseudonymous ids: sensitive)"
-                                          if p.name == "target_ids.csv" else ""))
+        console.print(
+            f"written: {p}"
+            + (" (pseudonymous ids: sensitive)" if p.name == "target_ids.csv" else "")
+        )

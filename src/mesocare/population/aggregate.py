@@ -13,15 +13,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mesocare.indicators.stats import directly_standardised_rate, wilson_interval
 from mesocare.population.codelists import CodeLists
 from mesocare.population.rules import HealthParams
-from mesocare.indicators.stats import directly_standardised_rate, wilson_interval
 from mesocare.territory.schema import AGE_BANDS
 
 LEVELS = ("area", "network", "zone", "region")
 RESULT_COLUMNS = [
-    "level", "unit_code", "measure_kind", "measure", "numerator", "denominator",
-    "rate", "rate_lower", "rate_upper", "dsr", "dsr_lower", "dsr_upper", "suppressed",
+    "level",
+    "unit_code",
+    "measure_kind",
+    "measure",
+    "numerator",
+    "denominator",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "dsr",
+    "dsr_lower",
+    "dsr_upper",
+    "suppressed",
 ]
 
 
@@ -42,16 +53,19 @@ def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str,
 def roll_up(counts: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     """Area counts summed to every level: adds ``level`` and ``unit_code`` columns."""
     key = counts.merge(
-        areas[["area_code", "network_code", "zone_code", "region_code"]], on="area_code",
+        areas[["area_code", "network_code", "zone_code", "region_code"]],
+        on="area_code",
         how="left",
     )
     value_cols = [c for c in counts.columns if c not in ("area_code", "sex", "age_band_idx")]
     parts = []
     for level in LEVELS:
         col = f"{level}_code" if level != "area" else "area_code"
-        g = key.dropna(subset=[col]).groupby([col, "sex", "age_band_idx"], as_index=False)[
-            value_cols
-        ].sum()
+        g = (
+            key.dropna(subset=[col])
+            .groupby([col, "sex", "age_band_idx"], as_index=False)[value_cols]
+            .sum()
+        )
         parts.append(g.rename(columns={col: "unit_code"}).assign(level=level))
     return pd.concat(parts, ignore_index=True)
 
@@ -61,18 +75,24 @@ def compute_measures(
 ) -> pd.DataFrame:
     """Rates per unit from counts per unit × sex × age band (columns level, unit_code, …)."""
     rows = []
-    value_cols = [c for c in counts.columns
-                  if c not in (level_col, "unit_code", "sex", "age_band_idx")]
+    value_cols = [
+        c for c in counts.columns if c not in (level_col, "unit_code", "sex", "age_band_idx")
+    ]
     by_unit = counts.groupby([level_col, "unit_code", "age_band_idx"])[value_cols].sum()
     units = by_unit.index.droplevel("age_band_idx").unique().to_frame(index=False)
     full = pd.MultiIndex.from_arrays(
-        [np.repeat(units[level_col].to_numpy(), len(AGE_BANDS)),
-         np.repeat(units["unit_code"].to_numpy(), len(AGE_BANDS)),
-         np.tile(np.arange(len(AGE_BANDS)), len(units))],
+        [
+            np.repeat(units[level_col].to_numpy(), len(AGE_BANDS)),
+            np.repeat(units["unit_code"].to_numpy(), len(AGE_BANDS)),
+            np.tile(np.arange(len(AGE_BANDS)), len(units)),
+        ],
         names=[level_col, "unit_code", "age_band_idx"],
     )
-    cube = by_unit.reindex(full, fill_value=0).to_numpy(dtype=float).reshape(
-        len(units), len(AGE_BANDS), len(value_cols))
+    cube = (
+        by_unit.reindex(full, fill_value=0)
+        .to_numpy(dtype=float)
+        .reshape(len(units), len(AGE_BANDS), len(value_cols))
+    )
     pos = {c: i for i, c in enumerate(value_cols)}
 
     def wide(col: str) -> np.ndarray:
@@ -82,10 +102,7 @@ def compute_measures(
     for kind, name, num_col in measures(codelists, params):
         num_b = wide(num_col)
         num = num_b.sum(1)
-        if kind == "care_gap":
-            den_b = wide(f"eligible_{name}")
-        else:
-            den_b = persons
+        den_b = wide(f"eligible_{name}") if kind == "care_gap" else persons
         den = den_b.sum(1)
         lo, hi = wilson_interval(num, den)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -96,9 +113,16 @@ def compute_measures(
             dsr = dlo = dhi = np.full(len(units), np.nan)
         rows.append(
             units.assign(
-                measure_kind=kind, measure=name, numerator=num.astype("int64"),
-                denominator=den.astype("int64"), rate=rate, rate_lower=lo, rate_upper=hi,
-                dsr=dsr, dsr_lower=dlo, dsr_upper=dhi,
+                measure_kind=kind,
+                measure=name,
+                numerator=num.astype("int64"),
+                denominator=den.astype("int64"),
+                rate=rate,
+                rate_lower=lo,
+                rate_upper=hi,
+                dsr=dsr,
+                dsr_lower=dlo,
+                dsr_upper=dhi,
             )
         )
     out = pd.concat(rows, ignore_index=True)
@@ -118,8 +142,9 @@ def suppress(result: pd.DataFrame, min_count: int) -> pd.DataFrame:
     out.loc[small & (result["denominator"] < min_count), ["denominator"]] = pd.NA
     out.loc[small, cols] = np.nan
     out["suppressed"] = small.to_numpy()
-    return out[RESULT_COLUMNS].sort_values(["level", "unit_code", "measure_kind", "measure"],
-                                           ignore_index=True)
+    return out[RESULT_COLUMNS].sort_values(
+        ["level", "unit_code", "measure_kind", "measure"], ignore_index=True
+    )
 
 
 def age_band_label(idx: pd.Series) -> pd.Series:

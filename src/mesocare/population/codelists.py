@@ -85,19 +85,29 @@ def load_codelists(path: str | Path | None = None) -> CodeLists:
         if bool(bad.any()):
             i = int(bad.to_numpy().nonzero()[0][0])
             raise ValidationError(
-                "unknown value", file=src, column=col, row=i + 2, found=df[col].iloc[i],
+                "unknown value",
+                file=src,
+                column=col,
+                row=i + 2,
+                found=df[col].iloc[i],
                 expected="one of " + ", ".join(allowed),
             )
     for col in ("list_id", "system", "code", "source"):
         empty = df[col].str.strip() == ""
         if bool(empty.any()):
             raise ValidationError(
-                "empty value", file=src, column=col, row=int(empty.to_numpy().nonzero()[0][0]) + 2,
+                "empty value",
+                file=src,
+                column=col,
+                row=int(empty.to_numpy().nonzero()[0][0]) + 2,
             )
     kinds = df.groupby("list_id")["kind"].nunique()
     if bool((kinds > 1).any()):
         raise ValidationError(
-            "a code list with several kinds", file=src, column="kind",
-            found=str(kinds[kinds > 1].index[0]), expected="one kind per list_id",
+            "a code list with several kinds",
+            file=src,
+            column="kind",
+            found=str(kinds[kinds > 1].index[0]),
+            expected="one kind per list_id",
         )
     return CodeLists(df[list(COLUMNS)].reset_index(drop=True))

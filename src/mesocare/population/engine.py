@@ -53,9 +53,7 @@ def connect(engine: str = "duckdb", *, threads: int | None = None, spark: Any = 
 
 def read_tables(con: Any, paths: Mapping[str, str | Path]) -> dict[str, ir.Table]:
     """Register the Parquet file of each table with the backend."""
-    return {
-        name: con.read_parquet(str(paths[name]), table_name=f"mc_{name}") for name in TABLES
-    }
+    return {name: con.read_parquet(str(paths[name]), table_name=f"mc_{name}") for name in TABLES}
 
 
 def _matches(t: ir.Table, entries: pd.DataFrame) -> ir.BooleanValue:
@@ -103,7 +101,11 @@ def person_features(
     not_yet = _flag((bd.month() * 100 + bd.day()) > ref.month * 100 + ref.day)
     age = (ref.year - bd.year()) - not_yet
     p = p.select(
-        "person_id", "area_code", "practice_id", "sex", "bim",
+        "person_id",
+        "area_code",
+        "practice_id",
+        "sex",
+        "bim",
         age=age.cast("int32"),
     )
     p = p.mutate(age_band_idx=ibis.least(p.age // 5, N_BANDS - 1).cast("int32"))
@@ -155,7 +157,11 @@ def person_features(
     f = p
     for right in (cond, drugs, use, *met):
         f = _left(f, right)
-    counts = [f"has_{c}" for c in conditions] + ["n_drugs", "n_hospital_stays", "n_emergency_visits"]
+    counts = [f"has_{c}" for c in conditions] + [
+        "n_drugs",
+        "n_hospital_stays",
+        "n_emergency_visits",
+    ]
     counts += [f"met_{g.id}" for g in params.care_gaps]
     f = f.mutate(**{k: f[k].fill_null(0).cast("int32") for k in counts if k in f.columns})
     n_cond = sum((f[f"has_{c}"] for c in conditions), ibis.literal(0))

@@ -103,8 +103,12 @@ DEFAULT_CARE_GAPS: tuple[CareGap, ...] = (
         "blood_pressure",
         "hypertension",
     ),
-    CareGap("flu_65plus", "Aged 65+ without influenza vaccination in 12 months",
-            "influenza_vaccine", min_age=65),
+    CareGap(
+        "flu_65plus",
+        "Aged 65+ without influenza vaccination in 12 months",
+        "influenza_vaccine",
+        min_age=65,
+    ),
 )
 
 
@@ -128,9 +132,7 @@ class HealthParams:
         ids = [g.id for g in self.care_gaps]
         if len(set(ids)) != len(ids):
             raise ParameterError("care gap ids must be unique")
-        object.__setattr__(
-            self, "strata", tuple(sorted(self.strata, key=lambda r: -r.stratum))
-        )
+        object.__setattr__(self, "strata", tuple(sorted(self.strata, key=lambda r: -r.stratum)))
 
     def window_start(self, months: int | None = None) -> date:
         m = self.lookback_months if months is None else months
@@ -143,8 +145,9 @@ class HealthParams:
             "polypharmacy_min_drugs": self.polypharmacy_min_drugs,
             "min_count": self.min_count,
             "strata": [{k: v for k, v in vars(r).items() if v is not None} for r in self.strata],
-            "care_gaps": [{k: v for k, v in vars(g).items() if v is not None}
-                          for g in self.care_gaps],
+            "care_gaps": [
+                {k: v for k, v in vars(g).items() if v is not None} for g in self.care_gaps
+            ],
         }
 
 
@@ -178,5 +181,3 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> HealthParam
     except TypeError as exc:
         raise ParameterError(f"{path}: {exc}") from None
     return HealthParams(**data)
-
-

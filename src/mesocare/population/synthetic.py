@@ -42,29 +42,60 @@ from mesocare.territory import AGE_BANDS, SEXES, Territory
 EPOCH = date(1970, 1, 1)
 SCHEMA = {
     "persons": pa.schema(
-        [("person_id", pa.int64()), ("birth_date", pa.date32()), ("sex", pa.string()),
-         ("area_code", pa.string()), ("practice_id", pa.string()), ("bim", pa.bool_()),
-         ("gmd", pa.bool_()), ("living_alone", pa.bool_()), ("death_date", pa.date32())]
+        [
+            ("person_id", pa.int64()),
+            ("birth_date", pa.date32()),
+            ("sex", pa.string()),
+            ("area_code", pa.string()),
+            ("practice_id", pa.string()),
+            ("bim", pa.bool_()),
+            ("gmd", pa.bool_()),
+            ("living_alone", pa.bool_()),
+            ("death_date", pa.date32()),
+        ]
     ),
     "diagnoses": pa.schema(
-        [("person_id", pa.int64()), ("system", pa.string()), ("code", pa.string()),
-         ("start_date", pa.date32()), ("end_date", pa.date32())]
+        [
+            ("person_id", pa.int64()),
+            ("system", pa.string()),
+            ("code", pa.string()),
+            ("start_date", pa.date32()),
+            ("end_date", pa.date32()),
+        ]
     ),
     "prescriptions": pa.schema(
-        [("person_id", pa.int64()), ("system", pa.string()), ("code", pa.string()),
-         ("date", pa.date32())]
+        [
+            ("person_id", pa.int64()),
+            ("system", pa.string()),
+            ("code", pa.string()),
+            ("date", pa.date32()),
+        ]
     ),
     "contacts": pa.schema(
-        [("person_id", pa.int64()), ("kind", pa.string()), ("date", pa.date32()),
-         ("length_of_stay_days", pa.int64())]
+        [
+            ("person_id", pa.int64()),
+            ("kind", pa.string()),
+            ("date", pa.date32()),
+            ("length_of_stay_days", pa.int64()),
+        ]
     ),
     "measurements": pa.schema(
-        [("person_id", pa.int64()), ("system", pa.string()), ("code", pa.string()),
-         ("value", pa.float64()), ("unit", pa.string()), ("date", pa.date32())]
+        [
+            ("person_id", pa.int64()),
+            ("system", pa.string()),
+            ("code", pa.string()),
+            ("value", pa.float64()),
+            ("unit", pa.string()),
+            ("date", pa.date32()),
+        ]
     ),
     "vaccinations": pa.schema(
-        [("person_id", pa.int64()), ("system", pa.string()), ("code", pa.string()),
-         ("date", pa.date32())]
+        [
+            ("person_id", pa.int64()),
+            ("system", pa.string()),
+            ("code", pa.string()),
+            ("date", pa.date32()),
+        ]
     ),
 }
 
@@ -127,15 +158,17 @@ class _World:
         self.conditions = [c for c in cl.conditions() if c in cal["prevalence"]]
         codes = cal["codes"]
         self.cond_codes = {
-            (c, s): (codes[c][i] or None) for c in self.conditions
+            (c, s): (codes[c][i] or None)
+            for c in self.conditions
             for i, s in enumerate(("ICPC-2", "ICD-10"))
         }
 
     def _practices(self, territory: Territory, areas: Any) -> None:
         prov = territory.providers
         gps = prov[(prov["discipline"] == "gp") & prov["practice_id"].notna()]
-        pr = gps.groupby("practice_id").agg(x=("x", "mean"), y=("y", "mean"), fte=("fte", "sum"),
-                                            area_code=("area_code", "first"))
+        pr = gps.groupby("practice_id").agg(
+            x=("x", "mean"), y=("y", "mean"), fte=("fte", "sum"), area_code=("area_code", "first")
+        )
         self.practice_ids = np.asarray(pr.index, dtype=object)
         zone_of_area = dict(zip(areas["area_code"], areas["zone_code"], strict=True))
         pr_zone = pr["area_code"].map(zone_of_area).to_numpy()
@@ -188,8 +221,9 @@ def _chunk(
     prac = np.where(gmd, w.practice_of(area, rng.random(n)), 0)
     alone = rng.random(n) < w.alone[area]
     pid = np.arange(lo + 1, hi + 1, dtype=np.int64)
-    practice = pa.array(np.where(gmd, w.practice_ids[prac] if len(w.practice_ids) else None, None),
-                        type=pa.string())
+    practice = pa.array(
+        np.where(gmd, w.practice_ids[prac] if len(w.practice_ids) else None, None), type=pa.string()
+    )
     persons = pa.table(
         {
             "person_id": pid,
@@ -224,8 +258,10 @@ def _chunk(
     use_icd = ~icpc[ci] | (rng.random(len(pi)) < 0.2)
     vocab = sorted({v for v in w.cond_codes.values() if v is not None})
     code_of = {
-        s: np.array([vocab.index(w.cond_codes[(c, s)]) if w.cond_codes[(c, s)] else 0
-                     for c in conds]) for s in ("ICPC-2", "ICD-10")
+        s: np.array(
+            [vocab.index(w.cond_codes[(c, s)]) if w.cond_codes[(c, s)] else 0 for c in conds]
+        )
+        for s in ("ICPC-2", "ICD-10")
     }
     code_idx = np.where(use_icd, code_of["ICD-10"][ci], code_of["ICPC-2"][ci])
     span = np.minimum(ref_d - birth[pi], 20 * 365)
@@ -278,7 +314,9 @@ def _chunk(
     lam = [
         util["gp_base"] + util["gp_per_condition"] * n_cond,
         np.where(age >= 80, util["home_visit_80plus"] * (1 + n_cond), 0.0),
-        1.5 * (util["emergency_base"] + util["emergency_per_condition"] * n_cond) * (0.75 + 0.5 * dep),
+        1.5
+        * (util["emergency_base"] + util["emergency_per_condition"] * n_cond)
+        * (0.75 + 0.5 * dep),
         1.5 * (util["hospital_base"] + util["hospital_per_condition"] * n_cond),
     ]
     c_person, c_kind, c_date = [], [], []
@@ -320,12 +358,20 @@ def _chunk(
         when_old = ref_d - rng.integers(366, 730, len(who_old))
         allw = np.concatenate([who, who_old])
         m_parts.append(
-            (allw, np.concatenate([when, when_old]), code, unit,
-             np.round(rng.normal(mean, sd, len(allw)), 1))
+            (
+                allw,
+                np.concatenate([when, when_old]),
+                code,
+                unit,
+                np.round(rng.normal(mean, sd, len(allw)), 1),
+            )
         )
     mw = np.concatenate([p[0] for p in m_parts]) if m_parts else np.array([], np.int64)
-    mcode = np.concatenate([np.full(len(p[0]), i) for i, p in enumerate(m_parts)]) \
-        if m_parts else np.array([], np.int64)
+    mcode = (
+        np.concatenate([np.full(len(p[0]), i) for i, p in enumerate(m_parts)])
+        if m_parts
+        else np.array([], np.int64)
+    )
     measurements = pa.table(
         {
             "person_id": pid[mw],
@@ -339,16 +385,23 @@ def _chunk(
     )
 
     # influenza vaccination in the autumn before the reference date, and often the year before
-    chronic = [conds.index(c) for c in ("diabetes", "copd", "asthma", "heart_failure", "ihd", "ckd")
-               if c in conds]
-    p_flu = np.where(old, care["flu_vaccination_65plus"],
-                     np.where(has[:, chronic].any(1), care["flu_vaccination_chronic_under65"], 0))
+    chronic = [
+        conds.index(c)
+        for c in ("diabetes", "copd", "asthma", "heart_failure", "ihd", "ckd")
+        if c in conds
+    ]
+    p_flu = np.where(
+        old,
+        care["flu_vaccination_65plus"],
+        np.where(has[:, chronic].any(1), care["flu_vaccination_chronic_under65"], 0),
+    )
     vacc = rng.random(n) < p_flu * pen
     who = np.flatnonzero(vacc)
     before = who[rng.random(len(who)) < 0.8]
     vw = np.concatenate([who, before])
-    vdate = np.concatenate([ref_d - rng.integers(30, 90, len(who)),
-                            ref_d - 365 - rng.integers(30, 90, len(before))])
+    vdate = np.concatenate(
+        [ref_d - rng.integers(30, 90, len(who)), ref_d - 365 - rng.integers(30, 90, len(before))]
+    )
     vaccinations = pa.table(
         {
             "person_id": pid[vw],
@@ -359,8 +412,12 @@ def _chunk(
         schema=SCHEMA["vaccinations"],
     )
     return {
-        "persons": persons, "diagnoses": diagnoses, "prescriptions": prescriptions,
-        "contacts": contacts, "measurements": measurements, "vaccinations": vaccinations,
+        "persons": persons,
+        "diagnoses": diagnoses,
+        "prescriptions": prescriptions,
+        "contacts": contacts,
+        "measurements": measurements,
+        "vaccinations": vaccinations,
     }
 
 
@@ -398,22 +455,32 @@ def write_synthetic(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     counts = dict.fromkeys(TABLES, 0)
-    writers = {
-        name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES
-    }
+    writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES}
     try:
-        for chunk in iter_chunks(territory, reference_date=reference_date, seed=seed,
-                                 chunk_size=chunk_size, calibration=calibration):
+        for chunk in iter_chunks(
+            territory,
+            reference_date=reference_date,
+            seed=seed,
+            chunk_size=chunk_size,
+            calibration=calibration,
+        ):
             for name, tbl in chunk.items():
                 writers[name].write_table(tbl)
                 counts[name] += tbl.num_rows
         for wr in writers.values():
             wr.close()
-        write_manifest(tmp, counts, {
-            "synthetic": True, "territory": territory.manifest.name, "seed": seed,
-            "reference_date": reference_date.isoformat(), "chunk_size": chunk_size,
-            "generator": "mesocare.population.synthetic (see data/synthetic.toml for sources)",
-        })
+        write_manifest(
+            tmp,
+            counts,
+            {
+                "synthetic": True,
+                "territory": territory.manifest.name,
+                "seed": seed,
+                "reference_date": reference_date.isoformat(),
+                "chunk_size": chunk_size,
+                "generator": "mesocare.population.synthetic (see data/synthetic.toml for sources)",
+            },
+        )
         replace_folder(tmp, target)
     except BaseException:
         for wr in writers.values():
@@ -427,5 +494,3 @@ def synthetic_tables(territory: Territory, folder: str | Path, **kw: Any) -> Per
     """Write the records to ``folder`` and read them back validated (small territories)."""
     write_synthetic(territory, folder, **kw)
     return load_person_tables(folder, area_codes=set(territory.areas["area_code"]))
-
-

@@ -126,35 +126,53 @@ def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) 
         nulls = s.isna().to_numpy()
         if not col.nullable and nulls.any():
             raise ValidationError(
-                "empty value", file=src, column=col.name, row=_first(nulls) + 1,
+                "empty value",
+                file=src,
+                column=col.name,
+                row=_first(nulls) + 1,
                 expected="a value in every row",
             )
         if col.kind == "id":
             if pd.api.types.is_integer_dtype(s.dtype):
                 out[col.name] = s.astype("int64")
             elif pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-                bad = ~nulls & ~s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool) \
-                    if s.dtype == object else np.zeros(len(s), bool)
+                bad = (
+                    ~nulls & ~s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                    if s.dtype == object
+                    else np.zeros(len(s), bool)
+                )
                 if bad.any():
                     raise ValidationError(
-                        "wrong type", file=src, column=col.name, row=_first(bad) + 1,
+                        "wrong type",
+                        file=src,
+                        column=col.name,
+                        row=_first(bad) + 1,
                         expected="a text or integer pseudonymous id",
                     )
                 out[col.name] = s.astype("string")
             else:
                 raise ValidationError(
-                    "wrong type", file=src, column=col.name, found=str(s.dtype),
+                    "wrong type",
+                    file=src,
+                    column=col.name,
+                    found=str(s.dtype),
                     expected="a text or integer pseudonymous id",
                 )
         elif col.kind == "str":
             out[col.name] = s.astype("string")
         elif col.kind == "date":
-            d = pd.to_datetime(s, errors="coerce", format="mixed") if s.dtype == object \
-                or pd.api.types.is_string_dtype(s.dtype) else pd.to_datetime(s, errors="coerce")
+            d = (
+                pd.to_datetime(s, errors="coerce", format="mixed")
+                if s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
+                else pd.to_datetime(s, errors="coerce")
+            )
             bad = ~nulls & d.isna().to_numpy()
             if bad.any():
                 raise ValidationError(
-                    "not a date", file=src, column=col.name, row=_first(bad) + 1,
+                    "not a date",
+                    file=src,
+                    column=col.name,
+                    row=_first(bad) + 1,
                     expected="a date (YYYY-MM-DD)",
                 )
             out[col.name] = d.dt.floor("D").astype("datetime64[s]")
@@ -163,7 +181,10 @@ def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) 
                 ok = s.isna() | s.isin([True, False, 0, 1])
                 if not bool(ok.all()):
                     raise ValidationError(
-                        "not true/false", file=src, column=col.name, row=_first(~ok) + 1,
+                        "not true/false",
+                        file=src,
+                        column=col.name,
+                        row=_first(~ok) + 1,
                         expected="true or false",
                     )
             out[col.name] = s.astype("boolean")
@@ -172,14 +193,20 @@ def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) 
             bad = ~nulls & num.isna().to_numpy()
             if bad.any():
                 raise ValidationError(
-                    "not a number", file=src, column=col.name, row=_first(bad) + 1,
+                    "not a number",
+                    file=src,
+                    column=col.name,
+                    row=_first(bad) + 1,
                     expected="a number",
                 )
             if col.kind == "int":
                 frac = ~nulls & (num.fillna(0) % 1 != 0).to_numpy()
                 if frac.any():
                     raise ValidationError(
-                        "not a whole number", file=src, column=col.name, row=_first(frac) + 1,
+                        "not a whole number",
+                        file=src,
+                        column=col.name,
+                        row=_first(frac) + 1,
                     )
                 out[col.name] = num.astype("Int64")
             else:
@@ -189,8 +216,12 @@ def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) 
             if bad.any():
                 i = _first(bad)
                 raise ValidationError(
-                    "unknown value", file=src, column=col.name, row=i + 1,
-                    found=str(out[col.name].iloc[i]), expected="one of " + ", ".join(col.allowed),
+                    "unknown value",
+                    file=src,
+                    column=col.name,
+                    row=i + 1,
+                    found=str(out[col.name].iloc[i]),
+                    expected="one of " + ", ".join(col.allowed),
                 )
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
@@ -208,7 +239,11 @@ class PersonTables:
 
     @classmethod
     def build(
-        cls, *, source: str | None = None, area_codes: set[str] | None = None, **tables: pd.DataFrame
+        cls,
+        *,
+        source: str | None = None,
+        area_codes: set[str] | None = None,
+        **tables: pd.DataFrame,
     ) -> PersonTables:
         """Validate each table, person ids' uniqueness and links, and area codes if given."""
         where = (lambda n: f"{source}/{n}.parquet") if source else (lambda n: f"{n}.parquet")
@@ -221,16 +256,22 @@ class PersonTables:
         dup = ids.duplicated().to_numpy()
         if dup.any():
             raise ValidationError(
-                "duplicate person id", file=where("persons"), column="person_id",
-                row=_first(dup) + 1, expected="one row per person",
+                "duplicate person id",
+                file=where("persons"),
+                column="person_id",
+                row=_first(dup) + 1,
+                expected="one row per person",
             )
         if area_codes is not None:
             bad = ~p["area_code"].isin(area_codes).to_numpy(dtype=bool)
             if bad.any():
                 i = _first(bad)
                 raise ValidationError(
-                    "unknown area code (not among the territory's areas)", file=where("persons"),
-                    column="area_code", row=i + 1, found=str(p["area_code"].iloc[i]),
+                    "unknown area code (not among the territory's areas)",
+                    file=where("persons"),
+                    column="area_code",
+                    row=i + 1,
+                    found=str(p["area_code"].iloc[i]),
                 )
         for name in TABLES[1:]:
             t = checked[name]
@@ -238,14 +279,19 @@ class PersonTables:
                 continue
             if (t["person_id"].dtype == "int64") != (ids.dtype == "int64"):
                 raise ValidationError(
-                    "person ids of a different type than in persons", file=where(name),
-                    column="person_id", expected=f"{ids.dtype} ids",
+                    "person ids of a different type than in persons",
+                    file=where(name),
+                    column="person_id",
+                    expected=f"{ids.dtype} ids",
                 )
             orphan = ~t["person_id"].isin(ids).to_numpy(dtype=bool)
             if orphan.any():
                 raise ValidationError(
-                    "person id not among persons", file=where(name), column="person_id",
-                    row=_first(orphan) + 1, expected="every event to belong to a known person",
+                    "person id not among persons",
+                    file=where(name),
+                    column="person_id",
+                    row=_first(orphan) + 1,
+                    expected="every event to belong to a known person",
                 )
         return cls(**checked)
 
@@ -288,7 +334,9 @@ def replace_folder(tmp: Path, target: Path) -> None:
     """Move a completed temporary folder onto ``target``, refusing to replace a foreign folder."""
     if target.exists():
         if not (target / MANIFEST_FILE).exists():
-            raise MesocareError(f"{target} exists and is not a persons folder; refusing to replace it")
+            raise MesocareError(
+                f"{target} exists and is not a persons folder; refusing to replace it"
+            )
         backup = target.with_name(f".{target.name}.old")
         if backup.exists():
             shutil.rmtree(backup)
@@ -303,7 +351,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     path = Path(folder) / MANIFEST_FILE
     if not path.exists():
         raise ValidationError(
-            "no person-level records here", file=path,
+            "no person-level records here",
+            file=path,
             expected=f"a folder with {MANIFEST_FILE} (see `mesocare health synth`)",
         )
     try:

@@ -40,12 +40,17 @@ class HealthResult:
 
 
 def synthesise(
-    territory_dir: Path, persons_dir: Path, *, reference_date: date, seed: int = 2020,
+    territory_dir: Path,
+    persons_dir: Path,
+    *,
+    reference_date: date,
+    seed: int = 2020,
     chunk_size: int = 500_000,
 ) -> dict[str, int]:
     territory = load_territory(territory_dir)
-    return write_synthetic(territory, persons_dir, reference_date=reference_date, seed=seed,
-                           chunk_size=chunk_size)
+    return write_synthetic(
+        territory, persons_dir, reference_date=reference_date, seed=seed, chunk_size=chunk_size
+    )
 
 
 def save_imported(tables: PersonTables, persons_dir: Path, source: str) -> dict[str, int]:
@@ -97,24 +102,30 @@ def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
 
 
 def publish(
-    territory: Territory, area_counts: pd.DataFrame, practice_counts: pd.DataFrame,
-    cl: CodeLists, params: HealthParams,
+    territory: Territory,
+    area_counts: pd.DataFrame,
+    practice_counts: pd.DataFrame,
+    cl: CodeLists,
+    params: HealthParams,
 ) -> pd.DataFrame:
     """All measures for areas, networks, zones, the region and practices, suppressed."""
     rolled = A.roll_up(area_counts, pd.DataFrame(territory.areas.drop(columns="geometry")))
     prac = practice_counts.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
     prac = prac.drop(columns=[c for c in ("area_code",) if c in prac.columns])
-    both = pd.concat([rolled.drop(columns=["area_code"], errors="ignore"), prac],
-                     ignore_index=True)
+    both = pd.concat([rolled.drop(columns=["area_code"], errors="ignore"), prac], ignore_index=True)
     return A.compute_measures(both, cl, params)
 
 
-def write_results(result: HealthResult, out: Path, params: HealthParams,
-                  ids: pd.DataFrame | None = None) -> list[Path]:
+def write_results(
+    result: HealthResult, out: Path, params: HealthParams, ids: pd.DataFrame | None = None
+) -> list[Path]:
     """The suppressed measures (Parquet and CSV) and the parameters; ids in their own file."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "population_health.parquet", out / "population_health.csv",
-             out / "parameters.json"]
+    paths = [
+        out / "population_health.parquet",
+        out / "population_health.csv",
+        out / "parameters.json",
+    ]
     tmp = [p.with_name(f".{p.name}.tmp") for p in paths]
     result.measures.to_parquet(tmp[0], index=False)
     result.measures.to_csv(tmp[1], index=False)

@@ -17,8 +17,14 @@ from typing import Any
 
 import pandas as pd
 import pydantic
-from fhir.resources.R4B import condition, encounter, immunization, medicationrequest
-from fhir.resources.R4B import observation, patient
+from fhir.resources.R4B import (
+    condition,
+    encounter,
+    immunization,
+    medicationrequest,
+    observation,
+    patient,
+)
 
 from mesocare.errors import ValidationError
 from mesocare.population.tables import PersonTables
@@ -35,8 +41,14 @@ SYSTEMS = {
     "http://loinc.org": "LOINC",
     "http://hl7.org/fhir/sid/cvx": "CVX",
 }
-ENCOUNTER_KINDS = {"AMB": "gp_consultation", "HH": "gp_home_visit", "EMER": "emergency",
-                   "IMP": "hospital_stay", "ACUTE": "hospital_stay", "NONAC": "hospital_stay"}
+ENCOUNTER_KINDS = {
+    "AMB": "gp_consultation",
+    "HH": "gp_home_visit",
+    "EMER": "emergency",
+    "IMP": "hospital_stay",
+    "ACUTE": "hospital_stay",
+    "NONAC": "hospital_stay",
+}
 MODELS = {
     "Patient": patient.Patient,
     "Condition": condition.Condition,
@@ -75,8 +87,15 @@ def _ref(subject: Any) -> str | None:
 class _Rows:
     def __init__(self) -> None:
         self.t: dict[str, list[dict[str, Any]]] = {
-            k: [] for k in ("persons", "diagnoses", "contacts", "prescriptions", "measurements",
-                            "vaccinations")
+            k: []
+            for k in (
+                "persons",
+                "diagnoses",
+                "contacts",
+                "prescriptions",
+                "measurements",
+                "vaccinations",
+            )
         }
         self.zip: list[str | None] = []
         self.full_urls: dict[str, str] = {}
@@ -93,8 +112,14 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
         pid = res.id or (full_url or "").removeprefix("urn:uuid:")
         if full_url:
             rows.full_urls[full_url.removeprefix("urn:uuid:")] = pid
-        rows.t["persons"].append({"person_id": pid, "birth_date": _day(res.birthDate), "sex": sex,
-                                  "death_date": _day(res.deceasedDateTime)})
+        rows.t["persons"].append(
+            {
+                "person_id": pid,
+                "birth_date": _day(res.birthDate),
+                "sex": sex,
+                "death_date": _day(res.deceasedDateTime),
+            }
+        )
         addr = (res.address or [None])[0]
         rows.zip.append(addr.postalCode if addr is not None else None)
         return
@@ -106,9 +131,15 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
         if start is None:
             raise ValueError("onsetDateTime: missing")
         for system, code in _codings(res.code):
-            rows.t["diagnoses"].append({"person_id": subject, "system": system, "code": code,
-                                        "start_date": start,
-                                        "end_date": _day(res.abatementDateTime)})
+            rows.t["diagnoses"].append(
+                {
+                    "person_id": subject,
+                    "system": system,
+                    "code": code,
+                    "start_date": start,
+                    "end_date": _day(res.abatementDateTime),
+                }
+            )
     elif kind == "Encounter":
         cls = res.class_fhir.code if res.class_fhir is not None else None
         if res.period is None or res.period.start is None:
@@ -116,32 +147,41 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
         k = ENCOUNTER_KINDS.get(cls or "", "other")
         start, end = _day(res.period.start), _day(res.period.end)
         los = (end - start).days if (k == "hospital_stay" and end is not None) else None
-        rows.t["contacts"].append({"person_id": subject, "kind": k, "date": start,
-                                   "length_of_stay_days": los})
+        rows.t["contacts"].append(
+            {"person_id": subject, "kind": k, "date": start, "length_of_stay_days": los}
+        )
     elif kind == "MedicationRequest":
         when = _day(res.authoredOn)
         if when is None:
             raise ValueError("authoredOn: missing")
         for system, code in _codings(res.medicationCodeableConcept):
-            rows.t["prescriptions"].append({"person_id": subject, "system": system, "code": code,
-                                            "date": when})
+            rows.t["prescriptions"].append(
+                {"person_id": subject, "system": system, "code": code, "date": when}
+            )
     elif kind == "Observation":
         when = _day(res.effectiveDateTime or res.issued)
         if when is None:
             raise ValueError("effectiveDateTime: missing")
         q = res.valueQuantity
         for system, code in _codings(res.code):
-            rows.t["measurements"].append({
-                "person_id": subject, "system": system, "code": code,
-                "value": float(q.value) if q is not None and q.value is not None else None,
-                "unit": q.unit if q is not None else None, "date": when})
+            rows.t["measurements"].append(
+                {
+                    "person_id": subject,
+                    "system": system,
+                    "code": code,
+                    "value": float(q.value) if q is not None and q.value is not None else None,
+                    "unit": q.unit if q is not None else None,
+                    "date": when,
+                }
+            )
     elif kind == "Immunization":
         when = _day(res.occurrenceDateTime)
         if when is None:
             raise ValueError("occurrenceDateTime: missing")
         for system, code in _codings(res.vaccineCode):
-            rows.t["vaccinations"].append({"person_id": subject, "system": system, "code": code,
-                                           "date": when})
+            rows.t["vaccinations"].append(
+                {"person_id": subject, "system": system, "code": code, "date": when}
+            )
 
 
 def _read_bundle(path: Path, rows: _Rows) -> None:
@@ -190,8 +230,15 @@ def read_fhir(
     if persons.empty:
         raise ValidationError("no Patient resource", file=src, expected="at least one Patient")
     keys = persons["person_id"] if map_by == "id" else pd.Series(rows.zip, dtype="string")
-    persons["area_code"] = place(persons, territory, reference_date=reference_date, keys=keys,
-                                 mapping=mapping, seed=seed, file=str(src))
+    persons["area_code"] = place(
+        persons,
+        territory,
+        reference_date=reference_date,
+        keys=keys,
+        mapping=mapping,
+        seed=seed,
+        file=str(src),
+    )
     for col in ("practice_id", "bim", "gmd", "living_alone"):
         persons[col] = pd.NA
     tables = {"persons": persons}
@@ -200,5 +247,6 @@ def read_fhir(
             df = pd.DataFrame(rows.t[name])
             df["person_id"] = df["person_id"].map(lambda r: rows.full_urls.get(r, r))
             tables[name] = df
-    return PersonTables.build(source=str(src), area_codes=set(territory.areas["area_code"]),
-                              **tables)
+    return PersonTables.build(
+        source=str(src), area_codes=set(territory.areas["area_code"]), **tables
+    )

@@ -50,8 +50,10 @@ def place(
         if bool(bad.any()):
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValidationError(
-                "no known area for this person in the mapping", file=file,
-                row=f"{i + 2} (line)", expected="a key → area_code row with a territory area",
+                "no known area for this person in the mapping",
+                file=file,
+                row=f"{i + 2} (line)",
+                expected="a key → area_code row with a territory area",
             )
         return area.astype("string")
     rng = np.random.default_rng(seed)
