@@ -149,3 +149,14 @@ def test_cli_demo_and_diagnose(tmp_path, leuven):
         timeout=300,
     )
     assert r.returncode == 2 and "territory.toml" in r.stdout
+
+
+def test_cells_format_numpy_values_like_python_ones():
+    import numpy as np
+
+    from mesocare.reports.render import _fmt
+
+    assert _fmt(np.bool_(True)) == "yes" and _fmt(True) == "yes"
+    assert _fmt(np.int64(102275)) == "102,275"
+    assert _fmt(np.float64(0.123)) == "0.12"
+    assert _fmt(float("nan")) == "–" and _fmt(None) == "–"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -51,6 +52,8 @@ def _env() -> Environment:
 
 
 def _fmt(v: Any) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()  # numpy scalars format as the Python values they hold
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return "–"
     if isinstance(v, bool):
