@@ -95,7 +95,9 @@ def _first(
 
 
 def _show(v: object) -> object:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
 
 
 @dataclass(frozen=True, eq=False)
