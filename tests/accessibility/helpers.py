@@ -24,7 +24,9 @@ def slow_fca(minutes: np.ndarray, demand, supply, weight) -> np.ndarray:
     n, m = minutes.shape
     ratio = [0.0] * m
     for j in range(m):
-        reached = sum(weight(minutes[i, j]) * demand[i] for i in range(n) if not math.isnan(minutes[i, j]))
+        reached = sum(
+            weight(minutes[i, j]) * demand[i] for i in range(n) if not math.isnan(minutes[i, j])
+        )
         ratio[j] = supply[j] / reached if reached > 0 else 0.0
     return np.array(
         [
@@ -41,7 +43,9 @@ def dense(times: TravelTimes) -> np.ndarray:
     return out
 
 
-def random_times(rng: np.random.Generator, n: int, m: int, max_minutes: float = 30.0) -> TravelTimes:
+def random_times(
+    rng: np.random.Generator, n: int, m: int, max_minutes: float = 30.0
+) -> TravelTimes:
     t = rng.uniform(0, 40, (n, m))
     t[rng.random((n, m)) < 0.3] = np.nan
     keep = ~np.isnan(t) & (t <= max_minutes)

@@ -33,7 +33,10 @@ def test_reads_csv_and_parquet(tmp_path, name):
 @pytest.mark.parametrize(
     ("rows", "match"),
     [
-        ({**GOOD, "minutes": [0, -1, 3]}, r"column 'minutes', row 2: negative travel time; found -1"),
+        (
+            {**GOOD, "minutes": [0, -1, 3]},
+            r"column 'minutes', row 2: negative travel time; found -1",
+        ),
         ({**GOOD, "minutes": [0, None, 3]}, r"column 'minutes', row 2: missing travel time"),
         ({**GOOD, "minutes": [0, "soon", 3]}, r"row 2: travel time is not a number; found 'soon'"),
         ({"origin": ["A"], "dest": ["B"], "minutes": [1]}, r"missing column\(s\) destination"),
@@ -54,7 +57,9 @@ def test_bad_files_rejected(tmp_path, rows, match):
 def test_unknown_codes_named(tmp_path):
     rows = {"origin": ["A", "Z9", "Z8"], "destination": ["A", "B", "Q"], "minutes": [1, 2, 3]}
     mf = MatrixFile.read(_write(tmp_path, rows))
-    with pytest.raises(ValidationError, match=r"2 unknown code\(s\) \(not among the areas\): Z9, Z8"):
+    with pytest.raises(
+        ValidationError, match=r"2 unknown code\(s\) \(not among the areas\): Z9, Z8"
+    ):
         mf.travel_times(Locations.from_codes(["A", "B"]), Locations.from_codes(["A", "B"]), 30)
 
 

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from mesocare.cli import access as _access
 from mesocare.cli import fund as _fund
 from mesocare.cli import health as _health
 from mesocare.cli import importers as _importers
@@ -30,6 +31,7 @@ _importers.register(_app)
 _fund.register(_app)
 _health.register(_app)
 _zone.register(_app)
+_access.register(_app)
 
 
 @_app.callback()

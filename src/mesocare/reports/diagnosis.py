@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from mesocare.reports.base import SectionBuilder
-from mesocare.reports.sections import financing, indicators, overview, population, sources, supply
+from mesocare.reports.sections import (
+    accessibility,
+    financing,
+    indicators,
+    overview,
+    population,
+    sources,
+    supply,
+)
 from mesocare.reports.sections import population_health as population_health_section
 from mesocare.reports.sections import zoning as zoning_section
 
@@ -14,6 +22,7 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     population.build,
     indicators.build,
     supply.build,
+    accessibility.build,
     financing.build,
     zoning_section.build,
     population_health_section.build,
