@@ -52,9 +52,13 @@ class CrowFly:
             raise ParameterError(f"max_minutes must be >= 0; found {max_minutes}")
         radius = max_minutes * self.metres_per_minute
         indptr, indices, dist = pairs_within(
-            origins.x, origins.y, destinations.x, destinations.y, radius
+            origins.x,
+            origins.y,
+            destinations.x,
+            destinations.y,
+            radius,
+            scale=1.0 / self.metres_per_minute,  # metres → minutes
         )
-        dist *= 1.0 / self.metres_per_minute  # metres → minutes, in place (our own array)
         m = sp.csr_matrix(
             (dist, indices, indptr), shape=(len(origins), len(destinations)), copy=False
         )
@@ -69,10 +73,12 @@ def pairs_within(
     radius: float,
     *,
     strips_per_radius: int = 4,
+    scale: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (origin, destination) pairs at most ``radius`` apart, as CSR parts.
 
-    Returns ``indptr`` (per origin), ``indices`` (destination index) and ``dist`` (metres).
+    Returns ``indptr`` (per origin), ``indices`` (destination index) and ``dist`` (metres ×
+    ``scale``, e.g. minutes).
     """
     ox, oy, dx, dy = (np.asarray(a, dtype=np.float64) for a in (ox, oy, dx, dy))
     n, m = len(ox), len(dx)
@@ -108,12 +114,14 @@ def pairs_within(
     indices = np.empty(total, dtype=idx_dtype)
     dist = np.empty(total, dtype=np.float64)
     indptr = np.zeros(n + 1, dtype=idx_dtype)
-    out = _fill(lo, hi, xs, ys, ox, oy, order.astype(idx_dtype), r * r, indptr, indices, dist)
+    out = _fill(
+        lo, hi, xs, ys, ox, oy, order.astype(idx_dtype), r * r, float(scale), indptr, indices, dist
+    )
     return indptr, indices[:out], dist[:out]
 
 
 @numba.njit(cache=True, nogil=True)
-def _fill(lo, hi, xs, ys, ox, oy, order, r2, indptr, indices, dist):  # pragma: no cover
+def _fill(lo, hi, xs, ys, ox, oy, order, r2, scale, indptr, indices, dist):  # pragma: no cover
     """Test every candidate run exactly; write the pairs within reach. Returns their number."""
     out = 0
     for i in range(lo.shape[0]):
@@ -125,7 +133,7 @@ def _fill(lo, hi, xs, ys, ox, oy, order, r2, indptr, indices, dist):  # pragma: 
                 d2 = ddx * ddx + ddy * ddy
                 if d2 <= r2:
                     indices[out] = order[j]
-                    dist[out] = np.sqrt(d2)
+                    dist[out] = np.sqrt(d2) * scale
                     out += 1
         indptr[i + 1] = out
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import numba
 import numpy as np
 
 from mesocare.errors import ParameterError
@@ -50,10 +51,25 @@ class StepWeights:
 
     def weights(self, minutes: np.ndarray) -> np.ndarray:
         uppers = np.array([u for u, _ in self.steps])
-        values = np.array([w for _, w in self.steps] + [0.0])
-        if len(uppers) == 1:
-            return np.where(minutes <= uppers[0], values[0], 0.0)
-        return values[np.searchsorted(uppers, minutes, side="left")]
+        values = np.array([w for _, w in self.steps])
+        m = np.asarray(minutes, dtype=np.float64)
+        return _steps(m.ravel(), uppers, values).reshape(m.shape)
+
+
+@numba.njit(cache=True, nogil=True)
+def _steps(minutes, uppers, values):  # pragma: no cover  (compiled)
+    """One branch-free pass: count the bounds each value exceeds, look its weight up."""
+    k = uppers.shape[0]
+    table = np.zeros(k + 1)
+    table[:k] = values
+    out = np.empty(minutes.shape[0])
+    for i in range(minutes.shape[0]):
+        t = minutes[i]
+        c = 0
+        for s in range(k):
+            c += t > uppers[s]
+        out[i] = table[c] if t == t else 0.0  # NaN → 0
+    return out
 
 
 def catchment(max_minutes: float) -> StepWeights:

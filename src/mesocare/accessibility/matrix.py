@@ -1,8 +1,7 @@
 """Travel times from a matrix file the user supplies (CSV or Parquet).
 
 The file has one row per (origin, destination) pair with the columns ``origin``, ``destination``
-and ``minutes``. Origins are area codes; destinations are the codes of the places where supply is
-(area codes when the supply is counted per area). Pairs absent from the file are out of reach.
+and ``minutes``. Origins and destinations are area codes (the service counts supply per area). Pairs absent from the file are out of reach.
 Every problem is reported with the file, the column, the (1-based) row and the value found.
 """
 
@@ -123,7 +122,7 @@ class MatrixFile:
         d_index = pd.Index(destinations.codes.astype(str))
         oi = o_index.get_indexer(t[ORIGIN].to_numpy(dtype=str))
         di = d_index.get_indexer(t[DESTINATION].to_numpy(dtype=str))
-        for col, idx, what in ((ORIGIN, oi, "areas"), (DESTINATION, di, "supply places")):
+        for col, idx, what in ((ORIGIN, oi, "areas"), (DESTINATION, di, "destinations")):
             bad = idx < 0
             if bad.any():
                 codes = pd.unique(t[col].to_numpy()[bad])
@@ -133,7 +132,7 @@ class MatrixFile:
                     file=self.file,
                     column=col,
                     row=int(np.flatnonzero(bad)[0]) + 1,
-                    expected=f"codes of the territory's {what}",
+                    expected=f"codes of the {what}",
                 )
         keep = t[MINUTES].to_numpy() <= max_minutes
         m = sp.coo_matrix(

@@ -121,9 +121,10 @@ def _supply(territory: Territory, request: AccessRequest) -> tuple[Locations, np
         )
     else:
         amount = prov["fte"].to_numpy(float) * request.supply_per_fte
-    if request.travel.by_code:  # a matrix file: supply counted per area
-        s = pd.Series(amount).groupby(prov["area_code"].astype(str).to_numpy()).sum()
-        return Locations.from_codes(s.index.to_numpy()), s.to_numpy()
+    if request.travel.by_code:  # a matrix file between areas: supply counted per area
+        codes = territory.areas["area_code"].astype(str).to_numpy()
+        per_area = pd.Series(amount).groupby(prov["area_code"].astype(str).to_numpy()).sum()
+        return Locations.from_codes(codes), per_area.reindex(codes, fill_value=0.0).to_numpy()
     return Locations(prov["provider_id"].to_numpy(), prov["x"], prov["y"]), amount
 
 
