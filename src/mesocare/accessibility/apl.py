@@ -85,7 +85,7 @@ def standardised_population(
     w = population["age_band"].astype(str).map(params.band_weights()).to_numpy(dtype=float)
     counts = population["count"].to_numpy(dtype=float)
     codes = pd.Index(pd.Series(area_codes).astype(str))
-    idx = codes.get_indexer(population["area_code"].astype(str))
+    idx = codes.get_indexer(pd.Index(population["area_code"].astype(str)))
     keep = idx >= 0
     raw = np.bincount(idx[keep], weights=(w * counts)[keep], minlength=len(codes))
     plain = np.bincount(idx[keep], weights=counts[keep], minlength=len(codes))

@@ -83,7 +83,7 @@ def check_matrix(df: pd.DataFrame, *, file: str = "travel-time matrix") -> pd.Da
 
 
 def _first(
-    mask: pd.Series, file: str, col: str, values: pd.Series, what: str, expected: str
+    mask: pd.Series | np.ndarray, file: str, col: str, values: pd.Series, what: str, expected: str
 ) -> None:
     m = np.asarray(mask, dtype=bool)
     if m.any():

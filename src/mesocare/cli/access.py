@@ -40,13 +40,14 @@ def _request(
     max_minutes: float,
     crs: str,
 ):
-    from mesocare.accessibility import CrowFly, MatrixFile
+    from mesocare.accessibility import CrowFly, MatrixFile, TravelTimeProvider
     from mesocare.accessibility.road import RoadNetwork
     from mesocare.errors import ParameterError
     from mesocare.services.accessibility import AccessRequest
 
     if matrix is not None and pbf is not None:
         raise ParameterError("give either --matrix or --pbf, not both")
+    travel: TravelTimeProvider
     if matrix is not None:
         travel = MatrixFile.read(matrix)
     elif pbf is not None:

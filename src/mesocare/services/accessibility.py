@@ -125,7 +125,8 @@ def _supply(territory: Territory, request: AccessRequest) -> tuple[Locations, np
         codes = territory.areas["area_code"].astype(str).to_numpy()
         per_area = pd.Series(amount).groupby(prov["area_code"].astype(str).to_numpy()).sum()
         return Locations.from_codes(codes), per_area.reindex(codes, fill_value=0.0).to_numpy()
-    return Locations(prov["provider_id"].to_numpy(), prov["x"], prov["y"]), amount
+    x, y = prov["x"].to_numpy(float), prov["y"].to_numpy(float)
+    return Locations(prov["provider_id"].to_numpy(), x, y), amount
 
 
 def compute_accessibility(

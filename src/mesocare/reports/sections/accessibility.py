@@ -50,7 +50,9 @@ def build(ctx: ReportContext) -> Section | None:
     )
     prov = t.providers
     gps = prov[(prov["discipline"] == "gp") & prov["area_code"].isin(areas["area_code"])]
-    pts = to_lonlat(gps["x"], gps["y"], str(t.areas.crs)).assign(text=gps["name"].to_numpy())
+    pts = to_lonlat(gps["x"].tolist(), gps["y"].tolist(), str(t.areas.crs)).assign(
+        text=gps["name"].to_numpy()
+    )
     sec.figures.append(
         Figure(
             "APL per area (consultations per inhabitant per year); dots are GPs",
@@ -69,7 +71,7 @@ def build(ctx: ReportContext) -> Section | None:
             f"Areas with APL ≤ {threshold:g}",
             choropleth(
                 areas,
-                np.where(areas["shortage"], "shortage", "no shortage"),
+                np.where(areas["shortage"], "shortage", "no shortage").tolist(),
                 title="GP shortage areas (APL)",
                 label=areas["name"],
                 categorical=True,
@@ -99,9 +101,9 @@ def build(ctx: ReportContext) -> Section | None:
         f"accessibility:plan:{zone}", lambda: plan_sites(t, res, REPORT_NEW_FTE, zone_code=zone)
     )
     if len(plan.sites):
-        site_pts = to_lonlat(plan.sites["x"], plan.sites["y"], str(t.areas.crs)).assign(
-            text=[f"+{f:g} FTE" for f in plan.sites["fte"]]
-        )
+        site_pts = to_lonlat(
+            plan.sites["x"].tolist(), plan.sites["y"].tolist(), str(t.areas.crs)
+        ).assign(text=[f"+{f:g} FTE" for f in plan.sites["fte"]])
         sec.figures.append(
             Figure(
                 f"Gain in APL from {REPORT_NEW_FTE:g} new GP FTEs at the chosen sites (dots)",
