@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from mesocare.reports.base import Figure, ReportContext, Section, Table
-from mesocare.reports.maps import choropleth, to_lonlat
+from mesocare.reports.maps import choropleth, xy_points
 
 #: New GP FTEs the report proposes to place in the zone (the CLI takes any number).
 REPORT_NEW_FTE = 2.0
@@ -50,9 +50,7 @@ def build(ctx: ReportContext) -> Section | None:
     )
     prov = t.providers
     gps = prov[(prov["discipline"] == "gp") & prov["area_code"].isin(areas["area_code"])]
-    pts = to_lonlat(gps["x"].tolist(), gps["y"].tolist(), str(t.areas.crs)).assign(
-        text=gps["name"].to_numpy()
-    )
+    pts = xy_points(gps["x"].tolist(), gps["y"].tolist(), gps["name"].astype(str).tolist())
     sec.figures.append(
         Figure(
             "APL per area (consultations per inhabitant per year); dots are GPs",
@@ -101,9 +99,11 @@ def build(ctx: ReportContext) -> Section | None:
         f"accessibility:plan:{zone}", lambda: plan_sites(t, res, REPORT_NEW_FTE, zone_code=zone)
     )
     if len(plan.sites):
-        site_pts = to_lonlat(
-            plan.sites["x"].tolist(), plan.sites["y"].tolist(), str(t.areas.crs)
-        ).assign(text=[f"+{f:g} FTE" for f in plan.sites["fte"]])
+        site_pts = xy_points(
+            plan.sites["x"].tolist(),
+            plan.sites["y"].tolist(),
+            [f"+{f:g} FTE" for f in plan.sites["fte"]],
+        )
         sec.figures.append(
             Figure(
                 f"Gain in APL from {REPORT_NEW_FTE:g} new GP FTEs at the chosen sites (dots)",
