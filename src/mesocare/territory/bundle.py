@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -153,9 +154,14 @@ class Territory:
         return cls(manifest, areas_out, u, p, attrs, prov, dict(tables or {}))
 
     # ----- convenience views -------------------------------------------------------------
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        """Name of every network, zone and region by code (computed once)."""
+        return dict(zip(self.units["unit_code"].astype(str), self.units["name"].astype(str),
+                        strict=True))
+
     def unit_name(self, code: str) -> str:
-        row = self.units.loc[self.units["unit_code"] == code, "name"]
-        return str(row.iloc[0]) if len(row) else code
+        return self.unit_names.get(code, code)
 
     def zone_codes(self) -> list[str]:
         return sorted(self.units.loc[self.units["level"] == "zone", "unit_code"].tolist())
