@@ -160,3 +160,17 @@ def test_cells_format_numpy_values_like_python_ones():
     assert _fmt(np.int64(102275)) == "102,275"
     assert _fmt(np.float64(0.123)) == "0.12"
     assert _fmt(float("nan")) == "–" and _fmt(None) == "–"
+
+
+def test_diagnose_all_zones_in_parallel_matches_one_by_one(leuven, tmp_path):
+    from mesocare.services.diagnose_all import diagnose_all
+
+    paths = diagnose_all(leuven, tmp_path / "all", fmt="json", workers=2)
+    assert sorted(paths) == leuven.zone_codes()
+    assert (tmp_path / "all" / "index.html").exists()
+    for z, p in paths.items():
+        got = json.loads(p.read_text())
+        alone = json.loads(render_json(diagnose_zone(leuven, z)))
+        assert got["sections"] == alone["sections"], z
+    index = (tmp_path / "all" / "index.html").read_text()
+    assert "diagnosis-Z04.json" in index and "SYNTHETIC" in index

@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("generate")(generate)
     app.command("diagnose")(diagnose)
+    app.command("diagnose-all")(diagnose_all)
 
 
 def generate(
@@ -90,3 +91,31 @@ def demo(
     console.print(f"Synthetic territory: [bold]{tdir}[/]")
     console.print(f"Diagnosis report:    [bold]{report}[/]  (open it in a browser; works offline)")
     console.print(f"Next: mesocare diagnose {tdir} --zone Z02 --out zone2.html")
+
+
+def diagnose_all(
+    territory_dir: Annotated[Path, typer.Argument(help="A territory folder (territory.toml …)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html or json")] = "html",
+    workers: Annotated[int | None, typer.Option(help="Parallel processes (default: cores)")] = None,
+) -> None:
+    """Diagnose every zone of a territory (in parallel) and write an index page."""
+    from mesocare.services.diagnose_all import diagnose_all as run_all
+    from mesocare.territory import load_territory
+
+    if fmt not in ("html", "json"):
+        from mesocare.errors import MesocareError
+
+        raise MesocareError(f"unknown report format '{fmt}'; expected html or json")
+    territory = load_territory(territory_dir)
+    zones = territory.zone_codes()
+    with progress() as bar:
+        task = bar.add_task(f"Diagnosing {len(zones)} zones", total=len(zones))
+        paths = run_all(
+            territory,
+            out,
+            fmt=fmt,
+            workers=workers,  # type: ignore[arg-type]
+            on_done=lambda z: bar.advance(task),
+        )
+    console.print(f"{len(paths)} zone reports and index.html written to {out}")
