@@ -156,7 +156,11 @@ def run(
     zone = m[(m["level"] == "region") & (m["measure_kind"] == "stratum")]
     console.print(
         f"{result.persons:,} persons; risk pyramid (region): "
-        + ", ".join(f"{r.measure} {r.rate:.1%}" for r in zone.itertuples() if r.rate == r.rate)
+        + ", ".join(
+            f"{measure} {rate:.1%}"
+            for measure, rate in zip(zone["measure"], zone["rate"], strict=True)
+            if rate == rate
+        )
     )
     for p in paths:
         console.print(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -68,7 +69,7 @@ class ReportContext:
         return self.cache[key]
 
     @property
-    def zone_areas(self) -> pd.DataFrame:
+    def zone_areas(self) -> gpd.GeoDataFrame:
         a = self.territory.areas
         return a[a["zone_code"] == self.zone_code]
 

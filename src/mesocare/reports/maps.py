@@ -10,7 +10,7 @@ Figures are built as plain Plotly dictionaries: validating hundreds of one-area 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -89,7 +89,7 @@ def _scatter(**kw: object) -> dict:
 
 def choropleth(
     areas: gpd.GeoDataFrame,
-    values: pd.Series | Sequence,
+    values: pd.Series | Sequence | np.ndarray,
     *,
     title: str,
     key: str = "area_code",
@@ -200,7 +200,7 @@ def _colorbar(lo: float, hi: float, colorscale: str, reverse: bool, title: str) 
 
 def choropleth_selector(
     areas: gpd.GeoDataFrame,
-    layers: dict[str, pd.Series | Sequence[float]],
+    layers: Mapping[str, pd.Series | Sequence[float]],
     *,
     title: str,
     key: str = "area_code",
@@ -260,6 +260,8 @@ def choropleth_selector(
     return fig
 
 
-def xy_points(x: Sequence[float], y: Sequence[float], text: Sequence[str]) -> pd.DataFrame:
+def xy_points(
+    x: pd.Series | Sequence[float], y: pd.Series | Sequence[float], text: Iterable[str]
+) -> pd.DataFrame:
     """Markers for :func:`choropleth` (coordinates in the areas' CRS)."""
     return pd.DataFrame({"x": np.asarray(x), "y": np.asarray(y), "text": list(text)})

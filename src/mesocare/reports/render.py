@@ -79,7 +79,10 @@ def table_html(t: Table) -> str:
             v = df.iat[i, j]
             cls = ""
             if t.classes is not None and c in t.classes.columns:
-                k = t.classes.iat[i, t.classes.columns.get_loc(c)]
+                jc = t.classes.columns.get_loc(c)
+                if not isinstance(jc, int | np.integer):
+                    raise ValueError(f"table classes: column {c!r} is not unique")
+                k = t.classes.iat[i, int(jc)]
                 cls = f' class="{html.escape(str(k))}"' if isinstance(k, str) and k else ""
             cells.append(f"<td{cls}>{html.escape(_fmt(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -275,6 +275,8 @@ def redraw_after_mergers(
         mask = (territory.areas["region_code"] == region_code).to_numpy()
     data = area_data(territory, mask=mask, existing="zone_code")
     p = data.problem
+    if p.existing is None:
+        raise ValueError("the territory's areas carry no zone_code to map onto the merged ones")
     mz = apply_mergers(
         p.codes, p.existing, p.population, mapping,
         min_population=params.min_population, max_population=params.max_population,
@@ -286,12 +288,13 @@ def redraw_after_mergers(
     g = from_geometry(munis.geometry.to_numpy(), Rule.QUEEN)
     if g.components().max() > 0:
         g = bridge_islands(g, xy)
+    existing = munis["zone"].to_numpy().astype(str)
     problem = ZoningProblem(
         codes=munis["new_code"].to_numpy().astype(str),
         population=munis["population"].to_numpy(float),
         xy=xy,
         graph=g,
-        existing=munis["zone"].to_numpy().astype(str),
+        existing=existing,
     )
     stay = params.stay_close_weight if params.stay_close_weight > 0 else 10.0
     fix = ZoningParams(
@@ -304,7 +307,7 @@ def redraw_after_mergers(
     )
     result = draw(problem, fix)
     # name each repaired zone after the mapped zone it overlaps most
-    ex_names, ex = np.unique(problem.existing, return_inverse=True)
+    ex_names, ex = np.unique(existing, return_inverse=True)
     to_start = label_matching(result.labels, ex, problem.population + 1.0)
     names = [f"NEW{z + 1:02d}" for z in range(result.n_zones)]
     for e, z in enumerate(to_start):

@@ -49,7 +49,7 @@ ENCOUNTER_KINDS = {
     "ACUTE": "hospital_stay",
     "NONAC": "hospital_stay",
 }
-MODELS = {
+MODELS: dict[str, type[pydantic.BaseModel]] = {
     "Patient": patient.Patient,
     "Condition": condition.Condition,
     "Encounter": encounter.Encounter,
@@ -146,6 +146,8 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
             raise ValueError("period.start: missing")
         k = ENCOUNTER_KINDS.get(cls or "", "other")
         start, end = _day(res.period.start), _day(res.period.end)
+        if start is None:  # unreachable: period.start was checked above
+            raise ValueError("period.start: missing")
         los = (end - start).days if (k == "hospital_stay" and end is not None) else None
         rows.t["contacts"].append(
             {"person_id": subject, "kind": k, "date": start, "length_of_stay_days": los}
@@ -194,7 +196,7 @@ def _read_bundle(path: Path, rows: _Rows) -> None:
     for i, entry in enumerate(data.get("entry") or [], start=1):
         res = (entry or {}).get("resource") or {}
         rtype = res.get("resourceType")
-        model = MODELS.get(rtype)
+        model = MODELS.get(rtype) if isinstance(rtype, str) else None
         if model is None:
             continue
         try:

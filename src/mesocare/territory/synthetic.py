@@ -125,7 +125,7 @@ def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
 
 def _outline(spec: SyntheticSpec, rng: np.random.Generator) -> shapely.Polygon:
     theta = np.linspace(0, 2 * np.pi, 181)[:-1]
-    r = 1.0
+    r = np.ones_like(theta)
     for k in (2, 3, 5):
         r = r + 0.06 * np.sin(k * theta + rng.uniform(0, 2 * np.pi))
     x = spec.origin_x_m + 0.5 * spec.width_km * 1000 * r * np.cos(theta)
@@ -295,7 +295,9 @@ def generate(
         geometry=geoms,
         crs=CRS,
     )
-    unit_rows = [("R1", f"{spec.name} ({label})", "region", None)]
+    unit_rows: list[tuple[str, str, str, str | None]] = [
+        ("R1", f"{spec.name} ({label})", "region", None)
+    ]
     for z, zc in enumerate(zone_codes):
         zname = (
             spec.name

@@ -56,7 +56,7 @@ def apply_mergers(
             }
         )
     munis = pd.DataFrame(rows)
-    flags = []
+    flags: list[dict[str, object]] = []
     for r in munis[munis["split"]].itertuples():
         flags.append(
             {

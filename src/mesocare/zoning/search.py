@@ -207,7 +207,7 @@ class Search:
         """Up to ``limit`` shortest zone paths from ``start`` to zones where ``ok(z)`` holds."""
         prev = {start: -1}
         q = deque([start])
-        out = []
+        out: list[list[int]] = []
         while q and len(out) < limit:
             z = q.popleft()
             for y in sorted(zg[z]):
@@ -257,7 +257,7 @@ class Search:
         zg = self._zone_graph()
         progress = False
         bad = [z for z in range(self.k) if self.viol(self.P[z]) > TOL]
-        bad.sort(key=lambda z: (-self.viol(self.P[z]), z))
+        bad.sort(key=lambda z: (-self.viol(float(self.P[z])), z))
         for z in bad:
             if self.P[z] < self.lo:
                 need = self.lo - self.P[z]

@@ -79,7 +79,8 @@ def _solve_component(
 ) -> tuple[np.ndarray, Search]:
     best: tuple[tuple[float, int], np.ndarray, Search] | None = None
     from_existing = existing is not None and params.n_zones is None and not seeds
-    if from_existing:  # start from today's zones; if stuck, from METIS with as many zones
+    # start from today's zones; if stuck, from METIS with as many zones
+    if from_existing and existing is not None:
         k_options = [len(np.unique(existing))]
     restarts = 1 if seeds else params.restarts
     tries = [(k, r) for k in k_options for r in range(restarts + int(from_existing))]
@@ -87,7 +88,7 @@ def _solve_component(
         origin = None
         if seeds:
             start = seed_start(g, xy, seeds)
-        elif from_existing and r == 0:
+        elif from_existing and existing is not None and r == 0:
             start = make_contiguous(g, dense(existing), pop)
             origin = start.copy()
         else:

@@ -33,7 +33,7 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any
 def _stacked(income: pd.DataFrame, key: str, order: list[str], title: str) -> dict[str, Any]:
     """Stacked bars of income per ``key`` (in ``order``), one trace per model and layer."""
     sums = income.groupby(["model", "layer", "kind", key], sort=False, observed=True)["eur"].sum()
-    wide = sums.unstack(key, fill_value=0.0).reindex(columns=order, fill_value=0.0)
+    wide = sums.unstack(key, fill_value=0).reindex(columns=order, fill_value=0.0)
     layers = income[["model", "layer", "kind"]].drop_duplicates()
     traces = []
     for model in ("classic", "new_deal", "cappuccino"):
@@ -45,7 +45,7 @@ def _stacked(income: pd.DataFrame, key: str, order: list[str], title: str) -> di
                 {
                     "type": "bar",
                     "x": [order, [label] * len(order)],
-                    "y": wide.loc[(model, layer, kind)].to_numpy(dtype=float),
+                    "y": wide.loc[(model, layer, kind), :].to_numpy(dtype=float),
                     "name": f"{label}: {layer.replace('_', ' ')}",
                     "marker": {"color": _KIND_COLOUR[kind]},
                     "legendgroup": kind,

@@ -16,7 +16,7 @@ def build(ctx: ReportContext) -> Section:
     n_networks = int(areas["network_code"].dropna().nunique())
 
     def val(i: str, fmt: str) -> str:
-        return format(float(z.loc[i, "value"]), fmt) if i in z.index else "–"
+        return format(float(z["value"].loc[i]), fmt) if i in z.index else "–"
 
     sh = shortage_table(ctx)
     short, short_label = "–", "networks in GP shortage (Flemish rule)"
