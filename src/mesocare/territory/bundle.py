@@ -157,8 +157,9 @@ class Territory:
     @cached_property
     def unit_names(self) -> dict[str, str]:
         """Name of every network, zone and region by code (computed once)."""
-        return dict(zip(self.units["unit_code"].astype(str), self.units["name"].astype(str),
-                        strict=True))
+        return dict(
+            zip(self.units["unit_code"].astype(str), self.units["name"].astype(str), strict=True)
+        )
 
     def unit_name(self, code: str) -> str:
         return self.unit_names.get(code, code)
