@@ -11,12 +11,13 @@ Figures are built as plain Plotly dictionaries: validating hundreds of one-area 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from plotly.colors import sample_colorscale
+from plotly.colors import sample_colorscale, unlabel_rgb
 
 PALETTE = [
     "#1b9e77",
@@ -63,8 +64,18 @@ def _colours(values: np.ndarray, colorscale: str, reverse: bool) -> tuple[list[s
     t = np.where(ok, (values - lo) / span, 0.0)
     if reverse:
         t = 1 - t
-    cols = sample_colorscale(colorscale, t.tolist())
+    stops, rgb = _scale(colorscale)
+    mixed = np.column_stack([np.interp(t, stops, rgb[:, k]) for k in range(3)]).round().astype(int)
+    cols = [f"rgb({r}, {g}, {b})" for r, g, b in mixed.tolist()]
     return [c if o else NO_DATA for c, o in zip(cols, ok, strict=True)], lo, hi
+
+
+@lru_cache(maxsize=32)
+def _scale(colorscale: str) -> tuple[np.ndarray, np.ndarray]:
+    """Stops and RGB values of a named Plotly colour scale (sampled once, then interpolated)."""
+    stops = np.linspace(0.0, 1.0, 65)
+    parsed = [unlabel_rgb(c) for c in sample_colorscale(colorscale, stops.tolist())]
+    return stops, np.asarray(parsed, dtype=float)
 
 
 def _fmt(v: float, fmt: str) -> str:

@@ -132,5 +132,9 @@ def build(ctx: ReportContext) -> Section:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    out = df.replace({np.nan: None}).astype(object).where(pd.notna(df), None)
-    return out.to_dict(orient="records")
+    def clean(v: object) -> object:
+        if isinstance(v, np.generic):
+            v = v.item()
+        return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+
+    return [{k: clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
