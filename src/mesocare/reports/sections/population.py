@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -13,18 +14,25 @@ from mesocare.territory.schema import AGE_BANDS
 def pyramid_shares(population: pd.DataFrame, group_of_area: pd.Series) -> dict[str, pd.DataFrame]:
     """Percent of each group's population in each age band (rows) and sex (columns M, F).
 
-    ``group_of_area`` maps area codes to a group (a zone or a region code).
+    ``group_of_area`` maps area codes to a group (a zone or a region code). Counted with integer
+    codes and one ``bincount`` (a string group-by over every row costs a second at 9,000 areas).
     """
-    grp = population["area_code"].astype(str).map(group_of_area)
-    tab = population.groupby([grp, population["age_band"], population["sex"]], observed=True)[
-        "count"
-    ].sum()
+    area_idx, areas = pd.factorize(population["area_code"])
+    grp_idx, groups = pd.factorize(pd.Series(group_of_area.reindex(areas.astype(str)).to_numpy()))
+    band = pd.Categorical(population["age_band"], categories=list(AGE_BANDS)).codes
+    female = (population["sex"] == "F").to_numpy().astype(np.int64)
+    flat = (grp_idx[area_idx] * len(AGE_BANDS) + band) * 2 + female
+    counts = np.bincount(
+        flat,
+        weights=population["count"].to_numpy(dtype=float),
+        minlength=len(groups) * len(AGE_BANDS) * 2,
+    )
+    cube = counts.reshape(len(groups), len(AGE_BANDS), 2)
     out = {}
-    for g, sub in tab.groupby(level=0):
-        t = sub.droplevel(0).unstack("sex").reindex(index=AGE_BANDS, columns=["M", "F"])
-        t = t.fillna(0).astype(float)
-        total = float(t.to_numpy().sum())
-        out[str(g)] = t / total * 100 if total else t
+    for i, g in enumerate(groups):
+        total = float(cube[i].sum())
+        shares = cube[i] / total * 100 if total else cube[i]
+        out[str(g)] = pd.DataFrame(shares, index=list(AGE_BANDS), columns=["M", "F"])
     return out
 
 
