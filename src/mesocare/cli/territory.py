@@ -90,7 +90,18 @@ def demo(
     report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html")
     console.print(f"Synthetic territory: [bold]{tdir}[/]")
     console.print(f"Diagnosis report:    [bold]{report}[/]  (open it in a browser; works offline)")
-    console.print(f"Next: mesocare diagnose {tdir} --zone Z02 --out zone2.html")
+    console.print(f"Next: {_prog()} diagnose {tdir} --zone Z02 --out zone2.html")
+
+
+def _prog() -> str:
+    """How the user called this program (e.g. .venv/bin/mesocare), for copy-paste hints."""
+    import os
+    import sys
+
+    arg0 = sys.argv[0] if sys.argv else "mesocare"
+    if os.path.basename(arg0) == "mesocare" and os.sep in arg0:
+        return os.path.relpath(arg0)
+    return "mesocare"
 
 
 def diagnose_all(
