@@ -89,7 +89,7 @@ def step(results: dict, name: str, fn):  # type: ignore[no-untyped-def]
     return out
 
 
-def child(engine: str, work: Path, threads: int) -> dict:
+def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
     import pandas as pd
 
     from mesocare.population import engine as E
@@ -149,7 +149,8 @@ def child(engine: str, work: Path, threads: int) -> dict:
                 ),
             )
             spark.sparkContext.setLogLevel("ERROR")
-        con = E.connect(engine, threads=threads, spark=spark)
+        mem = {"memory_limit": memory_limit} if engine == "duckdb" else {}
+        con = E.connect(engine, threads=threads, spark=spark, **mem)
         t = step(res, "load", lambda: E.read_tables(con, paths))
 
         def feats():  # type: ignore[no-untyped-def]
@@ -162,8 +163,8 @@ def child(engine: str, work: Path, threads: int) -> dict:
             res,
             "aggregates",
             lambda: publish(
-                E.stratified_counts(f, cl, params, "area_code").to_pandas(),
-                E.stratified_counts(f, cl, params, "practice_id").to_pandas(),
+                E.fetch(E.stratified_counts(f, cl, params, "area_code")),
+                E.fetch(E.stratified_counts(f, cl, params, "practice_id")),
             ),
         )
     total = sum(v["seconds"] for k, v in res.items() if k != "start")
@@ -183,10 +184,15 @@ def main() -> None:
     ap.add_argument("--engines", default="duckdb,pandas,spark")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--memory-limit", default="6GB", help="DuckDB's memory_limit")
+    ap.add_argument(
+        "--reuse", action="store_true", help="reuse the data already generated in --workdir"
+    )
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print("RESULT " + json.dumps(child(a.child, a.workdir, a.threads)), flush=True)
+        result = child(a.child, a.workdir, a.threads, a.memory_limit)
+        print("RESULT " + json.dumps(result), flush=True)
         return
 
     from mesocare.population.synthetic import write_synthetic
@@ -207,13 +213,22 @@ def main() -> None:
         flush=True,
     )
     gen: dict = {}
-    terr = step(gen, "territory", lambda: generate(spec))
-    terr.areas.drop(columns="geometry").to_parquet(work / "areas.parquet")
-    rows = step(
-        gen,
-        "persons",
-        lambda: write_synthetic(terr, work / "persons", reference_date=REF, chunk_size=500_000),
-    )
+    if a.reuse and (work / "areas.parquet").exists() and (work / "persons").is_dir():
+        import pyarrow.parquet as pq
+
+        from mesocare.population.tables import TABLES, table_paths
+
+        paths = table_paths(work / "persons")
+        rows = {n: pq.ParquetFile(paths[n]).metadata.num_rows for n in TABLES}
+        print("  reusing the generated data", flush=True)
+    else:
+        terr = step(gen, "territory", lambda: generate(spec))
+        terr.areas.drop(columns="geometry").to_parquet(work / "areas.parquet")
+        rows = step(
+            gen,
+            "persons",
+            lambda: write_synthetic(terr, work / "persons", reference_date=REF, chunk_size=500_000),
+        )
     print(
         "  rows: "
         + ", ".join(f"{k} {v:,}" for k, v in rows.items())
@@ -239,6 +254,8 @@ def main() -> None:
                 str(work),
                 "--threads",
                 str(a.threads),
+                "--memory-limit",
+                a.memory_limit,
             ],
             capture_output=True,
             text=True,

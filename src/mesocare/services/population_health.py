@@ -77,8 +77,8 @@ def analyse(
     con = E.connect(engine, threads=threads, spark=spark)
     t = E.read_tables(con, table_paths(persons_dir))
     feats = E.person_features(t, cl, params).cache()  # computed once, counted twice
-    area = E.stratified_counts(feats, cl, params, by="area_code").to_pandas()
-    prac = E.stratified_counts(feats, cl, params, by="practice_id").to_pandas()
+    area = E.fetch(E.stratified_counts(feats, cl, params, by="area_code"))
+    prac = E.fetch(E.stratified_counts(feats, cl, params, by="practice_id"))
     ids = None
     if list_ids is not None:
         ids = _target_ids(feats, list_ids, params)
@@ -98,7 +98,7 @@ def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
         sel = feats.filter(feats.stratum == int(group.split("_")[1]))
     else:
         sel = feats.filter(feats[group] == 1)
-    return sel.select("person_id", "area_code", "practice_id").to_pandas()
+    return E.fetch(sel.select("person_id", "area_code", "practice_id"))
 
 
 def publish(
