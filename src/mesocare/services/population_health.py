@@ -77,11 +77,14 @@ def analyse(
     con = E.connect(engine, threads=threads, spark=spark)
     t = E.read_tables(con, table_paths(persons_dir))
     feats = E.person_features(t, cl, params).cache()  # computed once, counted twice
-    area = E.fetch(E.stratified_counts(feats, cl, params, by="area_code"))
-    prac = E.fetch(E.stratified_counts(feats, cl, params, by="practice_id"))
-    ids = None
-    if list_ids is not None:
-        ids = _target_ids(feats, list_ids, params)
+    try:
+        area = E.fetch(E.stratified_counts(feats, cl, params, by="area_code"))
+        prac = E.fetch(E.stratified_counts(feats, cl, params, by="practice_id"))
+        ids = None
+        if list_ids is not None:
+            ids = _target_ids(feats, list_ids, params)
+    finally:
+        feats.release()  # drop the cached table while the connection is open, not at exit
     measures = publish(territory, area, prac, cl, params)
     log.info("population health: %d units × measures computed on %s", len(measures), engine)
     return HealthResult(measures, area, prac, int(area["persons"].sum())), ids
