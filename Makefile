@@ -20,6 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-java.sh
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov=mesocare --cov-report=term:skip-covered
 
 lint: $(STAMP)

@@ -125,8 +125,8 @@ def diagnose_all(
         paths = run_all(
             territory,
             out,
-            fmt=fmt,
-            workers=workers,  # type: ignore[arg-type]
+            fmt=fmt,  # type: ignore[arg-type]  # checked to be html or json above
+            workers=workers,
             on_done=lambda z: bar.advance(task),
         )
     console.print(f"{len(paths)} zone reports and index.html written to {out}")

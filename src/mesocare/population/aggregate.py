@@ -81,7 +81,11 @@ def compute_measures(
     # unsorted groups: several times faster on the ~1 M rows of a country, and the result is
     # sorted once at the end (by :func:`suppress`)
     by_unit = counts.groupby([level_col, "unit_code", "age_band_idx"], sort=False)[value_cols].sum()
-    units = by_unit.index.droplevel("age_band_idx").unique().to_frame(index=False)
+    units = (
+        by_unit.index.droplevel(2)  # type: ignore[arg-type]  # pandas-stubs: MultiIndex levels
+        .unique()
+        .to_frame(index=False)
+    )
     full = pd.MultiIndex.from_arrays(
         [
             np.repeat(units[level_col].to_numpy(), len(AGE_BANDS)),

@@ -52,10 +52,10 @@ def person_features(
     n_drugs = rx.groupby("person_id")["code"].nunique()
     f["n_drugs"] = f["person_id"].map(n_drugs).fillna(0).astype("int32")
 
-    c = t["contacts"]
-    c = c[(c["date"] > start) & (c["date"] <= ref)]
+    contacts = t["contacts"]
+    contacts = contacts[(contacts["date"] > start) & (contacts["date"] <= ref)]
     for col, kind in (("n_hospital_stays", "hospital_stay"), ("n_emergency_visits", "emergency")):
-        n = c[c["kind"] == kind].groupby("person_id").size()
+        n = contacts[contacts["kind"] == kind].groupby("person_id").size()
         f[col] = f["person_id"].map(n).fillna(0).astype("int32")
 
     f["n_conditions"] = f[[f"has_{c}" for c in conditions]].sum(axis=1).astype("int32")

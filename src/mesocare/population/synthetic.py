@@ -222,7 +222,10 @@ def _chunk(
     alone = rng.random(n) < w.alone[area]
     pid = np.arange(lo + 1, hi + 1, dtype=np.int64)
     practice = pa.array(
-        np.where(gmd, w.practice_ids[prac] if len(w.practice_ids) else None, None), type=pa.string()
+        np.where(gmd, w.practice_ids[prac].astype(object), np.array(None, dtype=object))
+        if len(w.practice_ids)
+        else [None] * n,
+        type=pa.string(),
     )
     persons = pa.table(
         {
