@@ -15,8 +15,6 @@ do not depend on memory), and streams into Parquet: 11.7 million persons fit in 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from datetime import date
@@ -28,13 +26,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mesocare.atomic import folder_swap
 from mesocare.errors import ParameterError
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.tables import (
+    MANIFEST_FILE,
     TABLES,
     PersonTables,
     load_person_tables,
-    replace_folder,
     write_manifest,
 )
 from mesocare.territory import AGE_BANDS, SEXES, Territory
@@ -454,24 +453,23 @@ def write_synthetic(
     calibration: dict[str, Any] | None = None,
 ) -> dict[str, int]:
     """Generate and stream the records into a persons folder (atomically); return row counts."""
-    target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     counts = dict.fromkeys(TABLES, 0)
-    writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES}
-    try:
-        for chunk in iter_chunks(
-            territory,
-            reference_date=reference_date,
-            seed=seed,
-            chunk_size=chunk_size,
-            calibration=calibration,
-        ):
-            for name, tbl in chunk.items():
-                writers[name].write_table(tbl)
-                counts[name] += tbl.num_rows
-        for wr in writers.values():
-            wr.close()
+    with folder_swap(Path(folder), marker=MANIFEST_FILE, what="persons") as tmp:
+        writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES}
+        try:
+            for chunk in iter_chunks(
+                territory,
+                reference_date=reference_date,
+                seed=seed,
+                chunk_size=chunk_size,
+                calibration=calibration,
+            ):
+                for name, tbl in chunk.items():
+                    writers[name].write_table(tbl)
+                    counts[name] += tbl.num_rows
+        finally:
+            for wr in writers.values():
+                wr.close()
         write_manifest(
             tmp,
             counts,
@@ -484,12 +482,6 @@ def write_synthetic(
                 "generator": "mesocare.population.synthetic (see data/synthetic.toml for sources)",
             },
         )
-        replace_folder(tmp, target)
-    except BaseException:
-        for wr in writers.values():
-            wr.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return counts
 
 

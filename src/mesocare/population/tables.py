@@ -7,8 +7,6 @@ Validation messages name the file, the column and the 1-based row, never a value
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -19,7 +17,8 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from mesocare.errors import MesocareError, ValidationError
+from mesocare.atomic import folder_swap
+from mesocare.errors import ValidationError
 from mesocare.territory.schema import SEXES
 
 MANIFEST_FILE = "persons.toml"
@@ -304,17 +303,11 @@ def save_person_tables(
 ) -> Path:
     """Write the tables and ``persons.toml`` to ``folder`` atomically (replacing a previous one)."""
     target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with folder_swap(target, marker=MANIFEST_FILE, what="persons") as tmp:
         for name in TABLES:
             df = getattr(tables, name)
             df.to_parquet(tmp / f"{name}.parquet", index=False)
         write_manifest(tmp, tables.row_counts(), meta)
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 
@@ -328,23 +321,6 @@ def write_manifest(folder: Path, row_counts: dict[str, int], meta: dict[str, Any
         **{k: v for k, v in (meta or {}).items() if v is not None},
     }
     (folder / MANIFEST_FILE).write_bytes(tomli_w.dumps(manifest).encode())
-
-
-def replace_folder(tmp: Path, target: Path) -> None:
-    """Move a completed temporary folder onto ``target``, refusing to replace a foreign folder."""
-    if target.exists():
-        if not (target / MANIFEST_FILE).exists():
-            raise MesocareError(
-                f"{target} exists and is not a persons folder; refusing to replace it"
-            )
-        backup = target.with_name(f".{target.name}.old")
-        if backup.exists():
-            shutil.rmtree(backup)
-        target.rename(backup)
-        tmp.rename(target)
-        shutil.rmtree(backup)
-    else:
-        tmp.rename(target)
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:

@@ -6,8 +6,6 @@ save leaves the previous folder untouched. A failed load raises before anything 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pandas as pd
 import pydantic
 import tomli_w
 
+from mesocare.atomic import folder_swap
 from mesocare.errors import MesocareError, ValidationError
 from mesocare.territory.bundle import Manifest, Territory
 
@@ -40,10 +39,7 @@ def _drop_none(obj: object) -> object:
 def save_territory(territory: Territory, folder: str | Path) -> Path:
     """Write ``territory`` to ``folder`` atomically (replacing a previous version)."""
     target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    tmp.chmod(0o755)
-    try:
+    with folder_swap(target, marker=MANIFEST_FILE, what="territory") as tmp:
         manifest = _drop_none(territory.manifest.model_dump(mode="json"))
         (tmp / MANIFEST_FILE).write_bytes(tomli_w.dumps(manifest).encode())  # type: ignore[arg-type]
         territory.areas.to_file(tmp / AREAS_FILE, layer="areas", driver="GPKG", engine="pyogrio")
@@ -53,22 +49,6 @@ def save_territory(territory: Territory, folder: str | Path) -> Path:
             (tmp / "tables").mkdir()
             for name, df in territory.tables.items():
                 df.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
-        if target.exists():
-            if not (target / MANIFEST_FILE).exists():
-                raise MesocareError(
-                    f"{target} exists and is not a territory folder; refusing to replace it"
-                )
-            backup = target.with_name(f".{target.name}.old")
-            if backup.exists():
-                shutil.rmtree(backup)
-            target.rename(backup)
-            tmp.rename(target)
-            shutil.rmtree(backup)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 
