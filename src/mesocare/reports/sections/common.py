@@ -6,6 +6,7 @@ zone's report reads small tables instead of filtering the whole territory again.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from mesocare.indicators import compute_indicators, gp_shortage
@@ -30,9 +31,19 @@ def _split_by_zone(ctx: ReportContext, key: str, table: pd.DataFrame) -> pd.Data
     """Rows of ``table`` (with unit_code and level) for the context's zone, plus region rows."""
 
     def build() -> dict[str, pd.DataFrame]:
-        zone = table["unit_code"].astype(str).map(_unit_zone(ctx))
-        regions = table[table["level"] == "region"]
-        return {str(z): pd.concat([g, regions]) for z, g in table.groupby(zone, sort=False)}
+        # integer zone positions through one factorisation (lookups on Arrow strings are slow)
+        codes, uniques = pd.factorize(table["unit_code"].to_numpy(dtype=object))
+        zone_of = _unit_zone(ctx)
+        zone_names = np.array([zone_of.get(str(u), "") for u in uniques], dtype=object)
+        zone_idx, zones = pd.factorize(zone_names[codes])
+        order = np.argsort(zone_idx, kind="stable")
+        bounds = np.searchsorted(zone_idx[order], np.arange(len(zones) + 1))
+        regions = table[(table["level"] == "region").to_numpy()]
+        return {
+            str(z): pd.concat([table.iloc[order[bounds[i] : bounds[i + 1]]], regions])
+            for i, z in enumerate(zones)
+            if z
+        }
 
     return ctx.cached(f"{key}:by_zone", build).get(ctx.zone_code, table.iloc[0:0])
 
