@@ -54,11 +54,15 @@ def main() -> None:
         zones = territory.zone_codes()[: args.zones or None]
         # one zone alone, cold: computes the territory-wide results it needs itself
         t0 = time.perf_counter()
-        write_report(diagnose_zone(territory, zones[0]), Path(tmp) / "one.html")
+        write_report(
+            diagnose_zone(territory, zones[0], workers=args.workers), Path(tmp) / "one.html"
+        )
         one = step(f"one zone report, cold ({zones[0]}, first in process)", t0)
         # a second zone with an empty cache: modules and compiled kernels already loaded
         t0 = time.perf_counter()
-        write_report(diagnose_zone(territory, zones[-1]), Path(tmp) / "two.html")
+        write_report(
+            diagnose_zone(territory, zones[-1], workers=args.workers), Path(tmp) / "two.html"
+        )
         fresh = step(f"one zone report, empty cache ({zones[-1]})", t0)
         # every zone: territory-wide results once, then the zones spread over the cores
         t0 = time.perf_counter()

@@ -174,3 +174,9 @@ def test_diagnose_all_zones_in_parallel_matches_one_by_one(leuven, tmp_path):
         assert got["sections"] == alone["sections"], z
     index = (tmp_path / "all" / "index.html").read_text()
     assert "diagnosis-Z04.json" in index and "SYNTHETIC" in index
+
+
+def test_lone_report_built_in_two_processes_is_the_same(leuven):
+    one = json.loads(render_json(diagnose_zone(leuven, "Z03")))
+    two = json.loads(render_json(diagnose_zone(leuven, "Z03", workers=2)))
+    assert one["sections"] == two["sections"]

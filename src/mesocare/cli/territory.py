@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -47,7 +48,7 @@ def _run_diagnosis(territory, zone: str, out: Path, fmt: str) -> Path:  # type: 
             bar.update(task, description=f"Zone {zone}: {name}")
             bar.advance(task)
 
-        diag = diagnose_zone(territory, zone, on_step=step)
+        diag = diagnose_zone(territory, zone, on_step=step, workers=min(2, os.cpu_count() or 1))
         bar.update(task, description=f"Writing the {fmt.upper()} report")
         path = write_report(diag, out, fmt)  # type: ignore[arg-type]
         bar.advance(task)

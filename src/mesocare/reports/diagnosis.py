@@ -28,3 +28,15 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     population_health_section.build,
 ]
 CLOSING_BUILDERS: list[SectionBuilder] = [sources.build]
+
+#: Builders that share nothing with the others through the report cache (each engine computes its
+#: own territory-wide results), so a lone report may build them in a second process while the
+#: first builds the rest (see ``services.diagnose.diagnose_zone(workers=2)``).
+INDEPENDENT_BUILDERS: frozenset[SectionBuilder] = frozenset(
+    {
+        accessibility.build,
+        financing.build,
+        zoning_section.build,
+        population_health_section.build,
+    }
+)
