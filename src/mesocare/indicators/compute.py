@@ -287,15 +287,19 @@ def compute_indicators(
     *,
     confidence: float = 0.95,
     year: int | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every indicator for every unit at every level: the long table described in the module doc.
 
     ``indicators`` defaults to :func:`available_indicators`; naming one that is unknown or whose
-    input is missing raises a :class:`~mesocare.errors.MesocareError` naming it.
+    input is missing raises a :class:`~mesocare.errors.MesocareError` naming it. ``counts`` may
+    pass :func:`unit_counts` already computed for the same ``year`` (shared with the shortage rule).
     """
     defs = _resolve(territory, indicators)
     stats.z_value(confidence)  # checks the level before any work
-    units = unit_counts(territory, base_counts(territory, year=year))
+    units = (
+        counts if counts is not None else unit_counts(territory, base_counts(territory, year=year))
+    )
     n = len(units)
     key = units["level"].astype(str) + "|" + units["unit_code"].astype(str)
     parent_key = units["parent_level"].astype(str) + "|" + units["parent_code"].astype(str)

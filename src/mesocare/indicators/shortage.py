@@ -57,7 +57,12 @@ def _fmt(x: float) -> str:
     return f"{x:,.1f}".removesuffix(".0")
 
 
-def gp_shortage(territory: Territory, params: ShortageParams | None = None) -> pd.DataFrame:
+def gp_shortage(
+    territory: Territory,
+    params: ShortageParams | None = None,
+    *,
+    counts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per unit (areas, networks, zones, regions) with the shortage flag and its reason.
 
     Columns: ``unit_code, level, unit_name, zone_code`` (None for regions), ``population,
@@ -74,7 +79,7 @@ def gp_shortage(territory: Territory, params: ShortageParams | None = None) -> p
             column="discipline",
             expected="rows with discipline 'gp'",
         )
-    u = unit_counts(territory)
+    u = counts if counts is not None else unit_counts(territory)
     pop = u[str(Base.POPULATION)].to_numpy(dtype=np.float64)
     gps = u[str(Base.GP_UNDER65)].to_numpy(dtype=np.float64)
     km2 = u[str(Base.AREA_KM2)].to_numpy(dtype=np.float64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mesocare.indicators import compute_indicators, gp_shortage
+from mesocare.indicators import compute_indicators, gp_shortage, unit_counts
 from mesocare.reports.base import ReportContext
 
 
@@ -48,9 +48,16 @@ def _split_by_zone(ctx: ReportContext, key: str, table: pd.DataFrame) -> pd.Data
     return ctx.cached(f"{key}:by_zone", build).get(ctx.zone_code, table.iloc[0:0])
 
 
+def _unit_counts(ctx: ReportContext) -> pd.DataFrame:
+    """Base counts summed to every unit, shared by the indicators and the shortage rule."""
+    return ctx.cached("unit_counts", lambda: unit_counts(ctx.territory))
+
+
 def indicator_table(ctx: ReportContext) -> pd.DataFrame:
     """Indicators of the zone's areas and networks, the zone and the regions."""
-    full = ctx.cached("indicators", lambda: compute_indicators(ctx.territory))
+    full = ctx.cached(
+        "indicators", lambda: compute_indicators(ctx.territory, counts=_unit_counts(ctx))
+    )
     return _split_by_zone(ctx, "indicators", full)
 
 
@@ -58,7 +65,7 @@ def shortage_table(ctx: ReportContext) -> pd.DataFrame | None:
     """The Flemish GP shortage flags of the zone's units, or None when the territory lists no GP."""
     if not bool((ctx.territory.providers["discipline"] == "gp").any()):
         return None
-    full = ctx.cached("gp_shortage", lambda: gp_shortage(ctx.territory))
+    full = ctx.cached("gp_shortage", lambda: gp_shortage(ctx.territory, counts=_unit_counts(ctx)))
     return _split_by_zone(ctx, "gp_shortage", full)
 
 
