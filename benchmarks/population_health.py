@@ -6,12 +6,15 @@ Spark local mode, on the same synthetic person-level records.
     python benchmarks/population_health.py --engines duckdb,pandas --threads 2
 
 Steps: generate (territory + persons, streamed to Parquet; row counts printed), then per engine,
-each in its own process so peaks do not mix: load (register or read the Parquet files), features
-(per person: conditions, polypharmacy, hospital and emergency use, stratum, care gaps;
-materialised), aggregates (counts per area and practice × sex × age band, roll-up to networks,
-zones, region, rates with Wilson and Dobson intervals, suppression). Peak memory is the highest
-resident set size of the process and its children (Spark's JVM) sampled every 50 ms during the
-step. The last line is one JSON object.
+each in its own process so peaks do not mix: load (register or read the Parquet files), query
+(per person: conditions, polypharmacy, hospital and emergency use, stratum of the risk pyramid,
+care gaps; then the counts per area, network, zone, region and practice × age band: DuckDB and
+Spark run it as one query, as the service does, without storing the person rows; pandas builds
+the person table, then groups it), measures (rates with Wilson and Dobson intervals, suppression:
+the same pandas code for every engine). Peak memory is the highest resident set size of the
+process and its children (Spark's JVM) sampled every 50 ms during the step. With ``--repeat N``
+each engine runs N times and the medians are reported (this machine is shared: single runs
+vary by ±20 %). The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,24 +94,21 @@ def step(results: dict, name: str, fn):  # type: ignore[no-untyped-def]
 
 
 def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
+    import ibis
     import pandas as pd
 
     from mesocare.population import engine as E
     from mesocare.population import reference as R
-    from mesocare.population.aggregate import compute_measures, roll_up
+    from mesocare.population.aggregate import compute_measures
     from mesocare.population.codelists import load_codelists
     from mesocare.population.rules import HealthParams
     from mesocare.population.tables import TABLES, table_paths
 
     cl, params = load_codelists(), HealthParams(reference_date=REF)
     areas = pd.read_parquet(work / "areas.parquet")
+    codes = areas[["area_code", "network_code", "zone_code", "region_code"]]
     paths = table_paths(work / "persons")
     res: dict = {}
-
-    def publish(area: pd.DataFrame, prac: pd.DataFrame) -> pd.DataFrame:
-        rolled = roll_up(area, areas).drop(columns=["area_code"], errors="ignore")
-        p = prac.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
-        return compute_measures(pd.concat([rolled, p], ignore_index=True), cl, params)
 
     if engine == "pandas":
 
@@ -122,14 +123,10 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
             return out
 
         t = step(res, "load", load)
-        f = step(res, "features", lambda: R.person_features(t, cl, params))
-        m = step(
+        counts = step(
             res,
-            "aggregates",
-            lambda: publish(
-                R.stratified_counts(f, cl, params, "area_code"),
-                R.stratified_counts(f, cl, params, "practice_id"),
-            ),
+            "query",
+            lambda: R.unit_counts(R.person_features(t, cl, params), codes, cl, params),
         )
     else:
         spark = None
@@ -153,20 +150,16 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
         con = E.connect(engine, threads=threads, spark=spark, **mem)
         t = step(res, "load", lambda: E.read_tables(con, paths))
 
-        def feats():  # type: ignore[no-untyped-def]
-            f = E.person_features(t, cl, params).cache()
-            f.count().execute()
-            return f
-
-        f = step(res, "features", feats)
-        m = step(
+        # what the service runs (mesocare.services.population_health.analyse): one query from
+        # the person-level tables to the counts per level × unit × age band
+        counts = step(
             res,
-            "aggregates",
-            lambda: publish(
-                E.fetch(E.stratified_counts(f, cl, params, "area_code")),
-                E.fetch(E.stratified_counts(f, cl, params, "practice_id")),
+            "query",
+            lambda: E.fetch(
+                E.unit_counts(E.person_features(t, cl, params), ibis.memtable(codes), cl, params)
             ),
         )
+    m = step(res, "measures", lambda: compute_measures(counts, cl, params))
     total = sum(v["seconds"] for k, v in res.items() if k != "start")
     res["pipeline"] = {
         "seconds": round(total, 2),
@@ -175,6 +168,23 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
     res["measure_rows"] = len(m)
     res["checksum"] = int(m["numerator"].fillna(0).sum())
     return res
+
+
+def median_run(runs: list[dict]) -> dict:
+    """One result from several runs of an engine: the median seconds of each step (and the runs'
+    seconds), the highest peak; the checksums must agree."""
+    if len({r["checksum"] for r in runs}) > 1:
+        raise SystemExit("runs of the same engine gave different results")
+    out = dict(runs[0])
+    for name, v in runs[0].items():
+        if isinstance(v, dict) and "seconds" in v:
+            secs = [r[name]["seconds"] for r in runs]
+            out[name] = {
+                "seconds": round(statistics.median(secs), 2),
+                "peak_gib": max(r[name]["peak_gib"] for r in runs),
+                "runs": secs,
+            }
+    return out
 
 
 def main() -> None:
@@ -187,6 +197,9 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="6GB", help="DuckDB's memory_limit")
     ap.add_argument(
         "--reuse", action="store_true", help="reuse the data already generated in --workdir"
+    )
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs per engine; steps and ratios use the medians"
     )
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -243,32 +256,46 @@ def main() -> None:
         "spec": {k: v for k, v in asdict(spec).items() if k in ("name", "population", "n_zones")},
     }
     for engine in a.engines.split(","):
-        print(f"{engine}:", flush=True)
-        proc = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                engine,
-                "--workdir",
-                str(work),
-                "--threads",
-                str(a.threads),
-                "--memory-limit",
-                a.memory_limit,
-            ],
-            capture_output=True,
-            text=True,
-            env=os.environ,
-        )
-        for line in proc.stdout.splitlines():
-            if line.startswith("RESULT "):
-                out[engine] = json.loads(line[7:])
-            else:
-                print(line, flush=True)
-        if engine not in out:
-            out[engine] = {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
-            print(f"  failed: {out[engine]['error']}", flush=True)
+        runs = []
+        for i in range(a.repeat):
+            print(
+                f"{engine}:" + (f" run {i + 1} of {a.repeat}" if a.repeat > 1 else ""), flush=True
+            )
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    engine,
+                    "--workdir",
+                    str(work),
+                    "--threads",
+                    str(a.threads),
+                    "--memory-limit",
+                    a.memory_limit,
+                ],
+                capture_output=True,
+                text=True,
+                env=os.environ,
+            )
+            for line in proc.stdout.splitlines():
+                if line.startswith("RESULT "):
+                    runs.append(json.loads(line[7:]))
+                else:
+                    print(line, flush=True)
+            if proc.returncode != 0:
+                out[engine] = {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+                print(f"  failed: {out[engine]['error']}", flush=True)
+                break
+        else:
+            out[engine] = median_run(runs)
+            if len(runs) > 1:
+                p = out[engine]["pipeline"]
+                print(
+                    f"  median of {len(runs)}: pipeline {p['seconds']:.1f} s "
+                    f"(runs {', '.join(f'{s:.1f}' for s in p['runs'])}), peak {p['peak_gib']:.2f} GiB",
+                    flush=True,
+                )
     d = out.get("duckdb", {}).get("pipeline", {}).get("seconds")
     for other in ("pandas", "spark"):
         o = out.get(other, {}).get("pipeline", {}).get("seconds")

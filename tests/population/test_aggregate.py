@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mesocare.errors import ParameterError, ValidationError
 from mesocare.population import aggregate as A
@@ -145,3 +148,42 @@ def test_person_tables_validation():
     ) as err:
         PersonTables.build(persons=persons, diagnoses=diag)
     assert "zz" not in str(err.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A1", "A2", "A3"]),
+            st.integers(0, 19),
+            st.integers(0, 40),
+            st.integers(0, 40),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_measures_sum_repeated_rows_like_a_groupby(rows):
+    """Rows of the same unit and band (one per sex, say) are summed: the same measures as from
+    the counts summed beforehand by a plain pandas groupby, and numerators and denominators equal
+    to the sums over the unit's rows."""
+    cl = load_codelists()
+    cols = [
+        "persons",
+        *__import__("mesocare.population.engine", fromlist=["x"]).count_columns(cl, PARAMS),
+    ]
+    recs = []
+    for area, band, persons, diab in rows:
+        r = dict.fromkeys(cols, 0)
+        r.update(persons=persons + diab, has_diabetes=diab, stratum_2=diab)
+        recs.append({"level": "area", "unit_code": area, "age_band_idx": band, **r})
+    split = pd.DataFrame(recs)
+    summed = split.groupby(["level", "unit_code", "age_band_idx"], as_index=False)[cols].sum()
+    a = A.compute_measures(split, cl, PARAMS)
+    b = A.compute_measures(summed.sample(frac=1, random_state=1), cl, PARAMS)
+    pd.testing.assert_frame_equal(a, b)
+    raw = A.compute_measures(split, cl, replace(PARAMS, min_count=0))
+    d = raw[raw["measure"] == "diabetes"].set_index("unit_code")
+    by_unit = split.groupby("unit_code")[["has_diabetes", "persons"]].sum()
+    assert d["numerator"].astype(int).to_dict() == by_unit["has_diabetes"].to_dict()
+    assert d["denominator"].astype(int).to_dict() == by_unit["persons"].to_dict()

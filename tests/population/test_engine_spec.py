@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+import ibis
 import pandas as pd
 import pytest
 from _helpers import ints, run_engine
 from spec_data import EXPECTED, spec_tables
 
+from mesocare.population import aggregate as A
+from mesocare.population import engine as E
 from mesocare.population import reference as R
 from mesocare.population.rules import CareGap, HealthParams, StratumRule
+from mesocare.population.tables import save_person_tables, table_paths
 
 PARAMS = HealthParams(reference_date=date(2020, 12, 31))
 
@@ -83,3 +88,42 @@ def test_configurable_rules(engine, codelists, tmp_path):
     assert f.loc["p09", "polypharmacy"] == 1
     gaps = set(f.index[f["gap_bp_60plus"] == 1])
     assert gaps == {"p01", "p05", "p08"}  # p02 had a BP in 2020
+
+
+AREAS = pd.DataFrame(
+    {
+        "area_code": ["A1", "A2", "A3"],  # A3: no persons, so no rows
+        "network_code": ["N1", "N2", "N2"],
+        "zone_code": ["Z1", "Z1", "Z1"],
+        "region_code": ["R", "R", "R"],
+    }
+)
+
+
+def test_unit_counts_every_level_same_as_reference(engine, codelists, tmp_path):
+    _, con = engine
+    save_person_tables(spec_tables(), tmp_path / "persons")
+    t = E.read_tables(con, table_paths(tmp_path / "persons"))
+    feats = E.person_features(t, codelists, PARAMS)
+    got = E.fetch(E.unit_counts(feats, ibis.memtable(AREAS), codelists, PARAMS))
+    persons = got.groupby(["level", "unit_code"])["persons"].sum().to_dict()
+    assert persons == {
+        ("area", "A1"): 5,
+        ("area", "A2"): 3,
+        ("network", "N1"): 5,
+        ("network", "N2"): 3,
+        ("zone", "Z1"): 8,
+        ("region", "R"): 8,
+        ("practice", "P1"): 3,  # p01, p02, p09 (p06 died)
+        ("practice", "P2"): 3,
+    }
+    tables = {n: getattr(spec_tables(), n) for n in spec_tables().row_counts()}
+    ref = R.unit_counts(R.person_features(tables, codelists, PARAMS), AREAS, codelists, PARAMS)
+    key = ["level", "unit_code", "age_band_idx"]
+    got = got.sort_values(key, ignore_index=True)
+    ref = ref[got.columns].sort_values(key, ignore_index=True)
+    pd.testing.assert_frame_equal(ints(got), ints(ref), check_dtype=False)
+    # the measures: zone Z1 has 3 diabetics of 8 persons, shown (min_count 1 here)
+    m = A.compute_measures(got, codelists, replace(PARAMS, min_count=1))
+    z = m.set_index(["level", "unit_code", "measure"]).loc[("zone", "Z1", "diabetes")]
+    assert (z["numerator"], z["denominator"]) == (3, 8)

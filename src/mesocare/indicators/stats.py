@@ -114,10 +114,12 @@ def poisson_interval(
 ) -> tuple[FloatArray, FloatArray]:
     """Interval of a count: Byar's method, the exact Poisson interval for counts < ``exact_below``."""
     o = _as_float("count", count)
-    b_lo, b_hi = byar_interval(o, confidence)
-    e_lo, e_hi = exact_poisson_interval(o, confidence)
+    lo, hi = byar_interval(o, confidence)
+    lo, hi = np.array(lo, dtype=np.float64), np.array(hi, dtype=np.float64)
     exact = o < exact_below
-    return np.where(exact, e_lo, b_lo), np.where(exact, e_hi, b_hi)
+    if bool(np.any(exact)):  # the exact bounds only where needed: they cost a gamma inversion each
+        lo[exact], hi[exact] = exact_poisson_interval(o[exact], confidence)
+    return lo, hi
 
 
 def rate_interval(

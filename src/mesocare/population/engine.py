@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
+import sqlglot as sg
 
 from mesocare.errors import ParameterError
+from mesocare.population.aggregate import LEVELS
 from mesocare.population.codelists import CodeLists
 from mesocare.population.rules import HealthParams
 from mesocare.population.tables import TABLES
@@ -164,27 +167,30 @@ def flag_names(codelists: CodeLists, params: HealthParams) -> list[str]:
     return names
 
 
+# what an event row counts for, besides its flags (``kind`` of :func:`_events`)
+_FLAGS_ONLY, _DRUG, _HOSPITAL_STAY, _EMERGENCY = 0, 1, 2, 3
+
+
 def _events(t: Mapping[str, ir.Table], codelists: CodeLists, params: HealthParams) -> ir.Table:
-    """One narrow row per relevant event: ``person_id``, ``flags``, ``drug``, ``hospital_stay``,
-    ``emergency``.
+    """One narrow row per relevant event: ``person_id``, ``flags``, ``kind``.
 
     ``flags`` is a bit mask over :func:`flag_names` (a diagnosis sets the bits of the conditions
-    it belongs to, a measurement or vaccination those of the care gaps it meets); each distinct
-    (person, drug) pair in the look-back window gives ``drug = 1``; hospital stays and emergency
-    visits give ``hospital_stay`` / ``emergency = 1``. Every branch has every column (zero where it
-    does not apply), so they stack with ``UNION ALL`` and one ``GROUP BY person_id`` (a bitwise OR
-    and three sums) reduces them: one aggregation and one join instead of one of each per table.
+    it belongs to, a measurement or vaccination those of the care gaps it meets); ``kind`` says
+    what else the row counts for: one distinct drug of the person in the look-back window (each
+    distinct (person, drug) pair gives one row), a hospital stay, an emergency visit, or nothing.
+    Every branch has the same three columns, so they stack with ``UNION ALL`` and one
+    ``GROUP BY person_id`` (a bitwise OR and three filtered counts) reduces them: one aggregation
+    and one join instead of one of each per table.
     """
     ref = params.reference_date
     start = params.window_start()
     names = flag_names(codelists, params)
-    zero8 = ibis.literal(0).cast("int8")
 
-    def branch(tbl: ir.Table, flags: ir.IntegerValue | None = None, **ones: ir.Value) -> ir.Table:
+    def branch(tbl: ir.Table, flags: ir.IntegerValue | None = None, kind: Any = _FLAGS_ONLY):
         return tbl.select(
             person_id=tbl.person_id,
             flags=flags if flags is not None else ibis.literal(0).cast("int64"),
-            **{k: ones[k].cast("int8") if k in ones else zero8 for k in _EVENT_COUNTS},
+            kind=(kind if isinstance(kind, ir.Value) else ibis.literal(kind)).cast("int8"),
         )
 
     d = t["diagnoses"]
@@ -203,7 +209,7 @@ def _events(t: Mapping[str, ir.Table], codelists: CodeLists, params: HealthParam
     rx = t["prescriptions"]
     rx = rx.filter(rx.date.cast("date") > start, rx.date.cast("date") <= ref, rx.code.notnull())
     pairs = rx.select("person_id", "code").distinct()  # count distinct = count of pairs
-    parts.append(branch(pairs, drug=ibis.literal(1)))
+    parts.append(branch(pairs, kind=_DRUG))
 
     c = t["contacts"]
     c = c.filter(
@@ -211,13 +217,7 @@ def _events(t: Mapping[str, ir.Table], codelists: CodeLists, params: HealthParam
         c.date.cast("date") > start,
         c.date.cast("date") <= ref,
     )
-    parts.append(
-        branch(
-            c,
-            hospital_stay=_flag(c.kind == "hospital_stay"),
-            emergency=_flag(c.kind == "emergency"),
-        )
-    )
+    parts.append(branch(c, kind=ibis.ifelse(c.kind == "hospital_stay", _HOSPITAL_STAY, _EMERGENCY)))
 
     for table in ("measurements", "vaccinations"):
         ev = t[table]
@@ -233,9 +233,6 @@ def _events(t: Mapping[str, ir.Table], codelists: CodeLists, params: HealthParam
         }
         parts.append(branch(ev, _bits(met, names)))
     return ibis.union(*parts, distinct=False)
-
-
-_EVENT_COUNTS = ("drug", "hospital_stay", "emergency")
 
 
 def person_features(
@@ -261,14 +258,16 @@ def person_features(
         "bim",
         age=age.cast("int32"),
     )
-    p = p.mutate(age_band_idx=ibis.least(p.age // 5, N_BANDS - 1).cast("int32"))
+    p = p.mutate(age_band_idx=ibis.least(p.age // 5, N_BANDS - 1).cast("int8"))
 
     ev = _events(t, codelists, params)
+    # filtered counts, not sums: a count's state is one integer (a sum's is wider), which makes
+    # this, the largest aggregation of the query (one group per person), a sixth faster in DuckDB
     per_person = ev.group_by("person_id").aggregate(
         flags=ev.flags.bit_or(),
-        n_drugs=ev.drug.sum(),
-        n_hospital_stays=ev.hospital_stay.sum(),
-        n_emergency_visits=ev.emergency.sum(),
+        n_drugs=ev.count(where=ev.kind == _DRUG),
+        n_hospital_stays=ev.count(where=ev.kind == _HOSPITAL_STAY),
+        n_emergency_visits=ev.count(where=ev.kind == _EMERGENCY),
     )
     f = p.left_join(per_person, "person_id")
     f = f.drop(*[c for c in f.columns if c.endswith("_right")])
@@ -277,7 +276,7 @@ def person_features(
     f = f.select(
         *p.columns,
         **{
-            n: _flag((flags & (1 << i)) != 0).cast("int32")
+            n: _flag((flags & (1 << i)) != 0).cast("int8")
             for i, n in enumerate(names[: len(conditions)])
         },
         **{
@@ -285,14 +284,14 @@ def person_features(
             for k in ("n_drugs", "n_hospital_stays", "n_emergency_visits")
         },
         **{
-            n: _flag((flags & (1 << i)) != 0).cast("int32")
+            n: _flag((flags & (1 << i)) != 0).cast("int8")
             for i, n in enumerate(names)
             if i >= len(conditions)
         },
     )
     n_cond = sum((f[f"has_{c}"] for c in conditions), ibis.literal(0))
     f = f.mutate(n_conditions=n_cond.cast("int32"))
-    f = f.mutate(polypharmacy=_flag(f.n_drugs >= params.polypharmacy_min_drugs).cast("int32"))
+    f = f.mutate(polypharmacy=_flag(f.n_drugs >= params.polypharmacy_min_drugs).cast("int8"))
 
     branches = []
     for rule in params.strata:  # highest stratum first: the first matching rule wins
@@ -312,7 +311,7 @@ def person_features(
             cond_all = cond_all & cl
         branches.append((cond_all, rule.stratum))
     stratum = ibis.cases(*branches, else_=1) if branches else ibis.literal(1)
-    f = f.mutate(stratum=stratum.cast("int32"))
+    f = f.mutate(stratum=stratum.cast("int8"))
 
     gap_cols: dict[str, Any] = {}
     for g in params.care_gaps:
@@ -326,8 +325,8 @@ def person_features(
             elig = elig & (f[f"has_{g.condition}"] == 1)
         if g.min_age is not None:
             elig = elig & (f.age >= g.min_age)
-        gap_cols[f"eligible_{g.id}"] = _flag(elig).cast("int32")
-        gap_cols[f"gap_{g.id}"] = _flag(elig & (f[f"met_{g.id}"] == 0)).cast("int32")
+        gap_cols[f"eligible_{g.id}"] = _flag(elig).cast("int8")
+        gap_cols[f"gap_{g.id}"] = _flag(elig & (f[f"met_{g.id}"] == 0)).cast("int8")
     f = f.mutate(**gap_cols)
     return f.drop(*[f"met_{g.id}" for g in params.care_gaps])
 
@@ -342,9 +341,17 @@ def count_columns(codelists: CodeLists, params: HealthParams) -> list[str]:
 
 
 def stratified_counts(
-    features: ir.Table, codelists: CodeLists, params: HealthParams, by: str = "area_code"
+    features: ir.Table,
+    codelists: CodeLists,
+    params: HealthParams,
+    by: str = "area_code",
+    *,
+    by_sex: bool = True,
 ) -> ir.Table:
-    """Counts per ``by`` (area_code or practice_id) × sex × age band: persons and each flag."""
+    """Counts per ``by`` (area_code or practice_id) × sex × age band: persons and each flag.
+
+    With ``by_sex=False`` the counts are per ``by`` × age band (summed over sex).
+    """
     f = features.mutate(
         multimorbid=_flag(features.n_conditions >= 2),
         stratum_1=_flag(features.stratum == 1),
@@ -354,4 +361,60 @@ def stratified_counts(
     if by == "practice_id":
         f = f.filter(f.practice_id.notnull())
     aggs = {k: f[k].sum().cast("int64") for k in count_columns(codelists, params)}
-    return f.group_by([by, "sex", "age_band_idx"]).aggregate(persons=f.count(), **aggs)
+    keys = [by, "sex", "age_band_idx"] if by_sex else [by, "age_band_idx"]
+    return f.group_by(keys).aggregate(persons=f.count(), **aggs)
+
+
+def unit_counts(
+    features: ir.Table, areas: ir.Table, codelists: CodeLists, params: HealthParams
+) -> ir.Table:
+    """Counts per level × unit × age band (summed over sex), every level in one pass.
+
+    Rows for every area, for the networks, zones and region the areas belong to along the codes
+    of ``areas`` (columns ``area_code``, ``network_code``, ``zone_code``, ``region_code``), and
+    for every practice. Columns: ``level``, ``unit_code``, ``age_band_idx``, ``persons`` and
+    :func:`count_columns`.
+
+    One ``GROUP BY GROUPING SETS`` over the person rows (standard SQL that DuckDB and Spark both
+    run; Ibis has no grouping sets, so this one aggregation is written in SQL on top of the Ibis
+    expression of ``features``): the persons are stratified and counted at every level in a single
+    pass, without materialising a table of 11.7 M person rows first (about 1.5 s less at Belgian
+    scale than caching the features and grouping them twice). A unit whose code is missing
+    (a person without a practice, an area without a network) gives no row.
+    """
+    cols = ["persons", *count_columns(codelists, params)]
+    f = features.mutate(
+        multimorbid=_flag(features.n_conditions >= 2),
+        stratum_1=_flag(features.stratum == 1),
+        stratum_2=_flag(features.stratum == 2),
+        stratum_3=_flag(features.stratum == 3),
+    )
+    codes = areas.select("area_code", *[f"{lv}_code" for lv in LEVELS[1:]])
+    f = f.left_join(codes, "area_code")
+    keys = {lv: f"{lv}_code" for lv in LEVELS} | {"practice": "practice_id"}
+    # only what is grouped and summed: DuckDB stores these rows once for the grouping sets
+    f = f.select(*keys.values(), "age_band_idx", *cols[1:])
+    dialect = f._find_backend().dialect
+
+    def q(name: str) -> str:
+        return sg.to_identifier(name, quoted=True).sql(dialect)
+
+    level = " ".join(f"WHEN GROUPING({q(k)}) = 0 THEN '{lv}'" for lv, k in keys.items())
+    unit = " ".join(f"WHEN GROUPING({q(k)}) = 0 THEN {q(k)}" for k in keys.values())
+    sums = ", ".join(f"CAST(SUM({q(c)}) AS BIGINT) AS {q(c)}" for c in cols[1:])
+    sets = ", ".join(f"({q(k)}, {q('age_band_idx')})" for k in keys.values())
+    view = "mc_person_features"
+    query = (
+        f"SELECT CASE {level} END AS {q('level')}, CASE {unit} END AS {q('unit_code')}, "
+        f"CAST({q('age_band_idx')} AS INT) AS {q('age_band_idx')}, "
+        f"CAST(COUNT(*) AS BIGINT) AS {q('persons')}, {sums} "
+        f"FROM {q(view)} GROUP BY GROUPING SETS ({sets})"
+    )
+    schema = ibis.schema(
+        {"level": "string", "unit_code": "string", "age_band_idx": "int32"}
+        | dict.fromkeys(cols, "int64")
+    )
+    # what ``Table.sql`` builds, with the schema given rather than asked of the backend (Ibis 12
+    # asks DuckDB 2.0 through a method that DuckDB renamed)
+    counts = ops.SQLStringView(parent=f.alias(view).op(), query=query, schema=schema).to_expr()
+    return counts.filter(counts.unit_code.notnull())

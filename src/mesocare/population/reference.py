@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mesocare.population.aggregate import roll_up
 from mesocare.population.codelists import CodeLists
 from mesocare.population.engine import N_BANDS, count_columns
 from mesocare.population.rules import HealthParams
@@ -92,7 +93,12 @@ def person_features(
 
 
 def stratified_counts(
-    features: pd.DataFrame, codelists: CodeLists, params: HealthParams, by: str = "area_code"
+    features: pd.DataFrame,
+    codelists: CodeLists,
+    params: HealthParams,
+    by: str = "area_code",
+    *,
+    by_sex: bool = True,
 ) -> pd.DataFrame:
     f = features.assign(
         multimorbid=(features["n_conditions"] >= 2).astype("int64"),
@@ -104,4 +110,16 @@ def stratified_counts(
     if by == "practice_id":
         f = f[f["practice_id"].notna()]
     cols = ["persons", *count_columns(codelists, params)]
-    return f.groupby([by, "sex", "age_band_idx"], as_index=False, observed=True)[cols].sum()
+    keys = [by, "sex", "age_band_idx"] if by_sex else [by, "age_band_idx"]
+    return f.groupby(keys, as_index=False, observed=True)[cols].sum()
+
+
+def unit_counts(
+    features: pd.DataFrame, areas: pd.DataFrame, codelists: CodeLists, params: HealthParams
+) -> pd.DataFrame:
+    """Counts per level × unit × age band: areas rolled up to every level, and practices."""
+    area = stratified_counts(features, codelists, params, "area_code", by_sex=False)
+    rolled = roll_up(area, areas).drop(columns=["area_code"], errors="ignore")
+    prac = stratified_counts(features, codelists, params, "practice_id", by_sex=False)
+    prac = prac.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
+    return pd.concat([rolled, prac], ignore_index=True)

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from mesocare.errors import ParameterError
@@ -31,11 +33,15 @@ RESULT_TABLE = "population_health"
 
 @dataclass(frozen=True)
 class HealthResult:
-    """The published (suppressed) measures and the small count tables they come from."""
+    """The published (suppressed) measures and the counts they come from.
+
+    ``counts``: persons and each flag per level × unit × age band (the engine's
+    :func:`~mesocare.population.engine.unit_counts`), not suppressed: kept in memory, never
+    written by :func:`write_results`.
+    """
 
     measures: pd.DataFrame
-    area_counts: pd.DataFrame
-    practice_counts: pd.DataFrame
+    counts: pd.DataFrame
     persons: int
 
 
@@ -76,18 +82,20 @@ def analyse(
         _check_group(list_ids, params)
     con = E.connect(engine, threads=threads, spark=spark)
     t = E.read_tables(con, table_paths(persons_dir))
-    feats = E.person_features(t, cl, params).cache()  # computed once, counted twice
-    try:
-        area = E.fetch(E.stratified_counts(feats, cl, params, by="area_code"))
-        prac = E.fetch(E.stratified_counts(feats, cl, params, by="practice_id"))
-        ids = None
-        if list_ids is not None:
-            ids = _target_ids(feats, list_ids, params)
-    finally:
-        feats.release()  # drop the cached table while the connection is open, not at exit
-    measures = publish(territory, area, prac, cl, params)
+    feats = E.person_features(t, cl, params)
+    # one pass: the person rows are stratified and counted at every level without being stored
+    counts = E.fetch(E.unit_counts(feats, area_codes(territory), cl, params))
+    ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
+    measures = A.compute_measures(counts, cl, params)
     log.info("population health: %d units × measures computed on %s", len(measures), engine)
-    return HealthResult(measures, area, prac, int(area["persons"].sum())), ids
+    persons = int(counts.loc[counts["level"] == "area", "persons"].sum())
+    return HealthResult(measures, counts, persons), ids
+
+
+def area_codes(territory: Territory) -> ir.Table:
+    """The territory's area → network, zone, region codes, as a table the engine can join."""
+    cols = ["area_code", *[f"{level}_code" for level in A.LEVELS[1:]]]
+    return ibis.memtable(pd.DataFrame(territory.areas[cols]))
 
 
 def _check_group(group: str, params: HealthParams) -> None:
@@ -102,21 +110,6 @@ def _target_ids(feats: Any, group: str, params: HealthParams) -> pd.DataFrame:
     else:
         sel = feats.filter(feats[group] == 1)
     return E.fetch(sel.select("person_id", "area_code", "practice_id"))
-
-
-def publish(
-    territory: Territory,
-    area_counts: pd.DataFrame,
-    practice_counts: pd.DataFrame,
-    cl: CodeLists,
-    params: HealthParams,
-) -> pd.DataFrame:
-    """All measures for areas, networks, zones, the region and practices, suppressed."""
-    rolled = A.roll_up(area_counts, pd.DataFrame(territory.areas.drop(columns="geometry")))
-    prac = practice_counts.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
-    prac = prac.drop(columns=[c for c in ("area_code",) if c in prac.columns])
-    both = pd.concat([rolled.drop(columns=["area_code"], errors="ignore"), prac], ignore_index=True)
-    return A.compute_measures(both, cl, params)
 
 
 def write_results(
