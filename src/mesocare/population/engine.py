@@ -179,8 +179,8 @@ def _events(t: Mapping[str, ir.Table], codelists: CodeLists, params: HealthParam
     what else the row counts for: one distinct drug of the person in the look-back window (each
     distinct (person, drug) pair gives one row), a hospital stay, an emergency visit, or nothing.
     Every branch has the same three columns, so they stack with ``UNION ALL`` and one
-    ``GROUP BY person_id`` (a bitwise OR and three filtered counts) reduces them: one aggregation
-    and one join instead of one of each per table.
+    ``GROUP BY person_id`` (a bitwise OR and one packed sum of the three counts) reduces them:
+    one aggregation and one join instead of one of each per table.
     """
     ref = params.reference_date
     start = params.window_start()
@@ -261,13 +261,25 @@ def person_features(
     p = p.mutate(age_band_idx=ibis.least(p.age // 5, N_BANDS - 1).cast("int8"))
 
     ev = _events(t, codelists, params)
-    # filtered counts, not sums: a count's state is one integer (a sum's is wider), which makes
-    # this, the largest aggregation of the query (one group per person), a sixth faster in DuckDB
+    # The three counts travel as 21-bit fields of one 64-bit sum (exact up to 2,097,151 drugs,
+    # hospital stays or emergency visits per person and look-back window): one aggregate state
+    # instead of three makes this, the largest aggregation of the query (one group per person
+    # of 34 M event rows in Belgium), about a tenth cheaper in DuckDB.
+    packed = ibis.cases(
+        (ev.kind == _DRUG, ibis.literal(1, "int64")),
+        (ev.kind == _HOSPITAL_STAY, ibis.literal(1 << 21, "int64")),
+        (ev.kind == _EMERGENCY, ibis.literal(1 << 42, "int64")),
+        else_=ibis.literal(0, "int64"),
+    )
     per_person = ev.group_by("person_id").aggregate(
-        flags=ev.flags.bit_or(),
-        n_drugs=ev.count(where=ev.kind == _DRUG),
-        n_hospital_stays=ev.count(where=ev.kind == _HOSPITAL_STAY),
-        n_emergency_visits=ev.count(where=ev.kind == _EMERGENCY),
+        flags=ev.flags.bit_or(), packed=packed.sum().cast("int64")
+    )
+    per_person = per_person.select(
+        "person_id",
+        "flags",
+        n_drugs=per_person.packed & ((1 << 21) - 1),
+        n_hospital_stays=(per_person.packed >> 21) & ((1 << 21) - 1),
+        n_emergency_visits=per_person.packed >> 42,
     )
     f = p.left_join(per_person, "person_id")
     f = f.drop(*[c for c in f.columns if c.endswith("_right")])
