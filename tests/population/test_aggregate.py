@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from mesocare.errors import ParameterError, ValidationError
 from mesocare.population import aggregate as A
+from mesocare.population import engine as E
 from mesocare.population.codelists import load_codelists
 from mesocare.population.rules import HealthParams, load_params
 from mesocare.population.tables import PersonTables
@@ -187,3 +188,48 @@ def test_measures_sum_repeated_rows_like_a_groupby(rows):
     by_unit = split.groupby("unit_code")[["has_diabetes", "persons"]].sum()
     assert d["numerator"].astype(int).to_dict() == by_unit["has_diabetes"].to_dict()
     assert d["denominator"].astype(int).to_dict() == by_unit["persons"].to_dict()
+
+
+def test_pyramid_complement_is_suppressed(codelists):
+    """Strata 60 / 37 / 3 of 100 persons: the 3 is blanked, and the 37 too, or 100 − 60 − 37
+    would give it away; a unit with no small stratum is shown whole."""
+    cols = ["persons", *E.count_columns(codelists, PARAMS)]
+    rows = []
+    for area, strata in (("A1", (60, 37, 3)), ("A2", (50, 30, 20))):
+        r = dict.fromkeys(cols, 0)
+        r.update(persons=sum(strata), stratum_1=strata[0], stratum_2=strata[1], stratum_3=strata[2])
+        rows.append({"level": "area", "unit_code": area, "age_band_idx": 8, **r})
+    m = A.compute_measures(pd.DataFrame(rows), codelists, PARAMS)
+    m = m[m["measure_kind"] == "stratum"].set_index(["unit_code", "measure"])
+    assert m.loc["A1", "suppressed"].to_dict() == {
+        "stratum_1": False,
+        "stratum_2": True,
+        "stratum_3": True,
+    }
+    assert m.loc[("A1", "stratum_1"), "numerator"] == 60
+    assert pd.isna(m.loc[("A1", "stratum_2"), "numerator"])
+    assert (m.loc[("A1", "stratum_2"), "denominator"]) == 100
+    assert not m.loc["A2", "suppressed"].any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(0, 12)), max_size=8))
+def test_no_blanked_stratum_is_the_difference_of_shown_ones(units):
+    """Whatever the counts: where a unit's persons are shown, none or at least two of its stratum
+    counts are blanked, and every count under the threshold (but 0) is blanked."""
+    cl = load_codelists()
+    cols = ["persons", *E.count_columns(cl, PARAMS)]
+    rows = []
+    for i, strata in enumerate(units):
+        r = dict.fromkeys(cols, 0)
+        r.update(persons=sum(strata), stratum_1=strata[0], stratum_2=strata[1], stratum_3=strata[2])
+        rows.append({"level": "area", "unit_code": f"A{i}", "age_band_idx": 3, **r})
+    if not rows:
+        return
+    m = A.compute_measures(pd.DataFrame(rows), cl, PARAMS)
+    m = m[m["measure_kind"] == "stratum"]
+    for _, g in m.groupby("unit_code"):
+        if g["denominator"].notna().all():
+            assert g["suppressed"].sum() != 1
+        shown = g[~g["suppressed"]]
+        assert not ((shown["numerator"] > 0) & (shown["numerator"] < PARAMS.min_count)).any()

@@ -147,10 +147,16 @@ def compute_measures(
 
 
 def suppress(result: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Blank the numbers of rows with a numerator in 1..min_count-1 or a denominator < min_count."""
+    """Blank the numbers of rows with a numerator in 1..min_count-1 or a denominator < min_count.
+
+    Secondary suppression of the risk pyramid: a unit's three stratum counts add up to its
+    persons, so when exactly one of them is blanked and the persons are shown, the smallest of
+    the other two is blanked as well (otherwise the blanked count is the difference).
+    """
     small = ((result["numerator"] > 0) & (result["numerator"] < min_count)) | (
         result["denominator"] < min_count
     )
+    small = small | _pyramid_complement(result, small)
     out = result.copy()
     cols = ["rate", "rate_lower", "rate_upper", "dsr", "dsr_lower", "dsr_upper"]
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].astype("Int64")
@@ -161,6 +167,21 @@ def suppress(result: pd.DataFrame, min_count: int) -> pd.DataFrame:
     return out[RESULT_COLUMNS].sort_values(
         ["level", "unit_code", "measure_kind", "measure"], ignore_index=True
     )
+
+
+def _pyramid_complement(result: pd.DataFrame, small: pd.Series) -> pd.Series:
+    """The stratum rows to blank so that no single blanked stratum count can be recomputed."""
+    extra = pd.Series(False, index=result.index)
+    strata = result["measure_kind"] == "stratum"
+    if not bool(strata.any()):
+        return extra
+    s = result.loc[strata, ["level", "unit_code", "numerator"]].assign(small=small[strata])
+    n_small = s.groupby(["level", "unit_code"], sort=False)["small"].transform("sum")
+    # a blanked denominator blanks every stratum of the unit already (n_small is then 3)
+    shown = s[(n_small == 1) & ~s["small"]]
+    pick = shown.groupby(["level", "unit_code"], sort=False)["numerator"].idxmin()
+    extra.loc[pick.to_numpy()] = True
+    return extra
 
 
 def age_band_label(idx: pd.Series) -> pd.Series:
