@@ -68,6 +68,8 @@ def connect(
                 .appName("mesocare-health")
                 .config("spark.sql.shuffle.partitions", str(max(2, 2 * n)))
                 .config("spark.ui.enabled", "false")
+                # the CLI draws its own progress bar; Spark's stage bars would garble it
+                .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.session.timeZone", "UTC")
                 .getOrCreate()
             )
