@@ -13,8 +13,9 @@ Spark run it as one query, as the service does, without storing the person rows;
 the person table, then groups it), measures (rates with Wilson and Dobson intervals, suppression:
 the same pandas code for every engine). Peak memory is the highest resident set size of the
 process and its children (Spark's JVM) sampled every 50 ms during the step. With ``--repeat N``
-each engine runs N times and the medians are reported (this machine is shared: single runs
-vary by ±20 %). The last line is one JSON object.
+the engines run in N rounds (each engine once per round, so that all see the same spells of a
+busy machine) and the medians are reported, with the ratio of each round (this machine is
+shared: single runs vary by ±20 %). The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -255,9 +256,15 @@ def main() -> None:
         "generate": gen,
         "spec": {k: v for k, v in asdict(spec).items() if k in ("name", "population", "n_zones")},
     }
-    for engine in a.engines.split(","):
-        runs = []
-        for i in range(a.repeat):
+    engines = a.engines.split(",")
+    runs: dict[str, list[dict]] = {e: [] for e in engines}
+    failed: dict[str, list[str]] = {}
+    # rounds: every engine once per round, so that all engines see the same spells of a busy
+    # machine (running one engine's repeats after the other's would let them drift apart)
+    for i in range(a.repeat):
+        for engine in engines:
+            if engine in failed:
+                continue
             print(
                 f"{engine}:" + (f" run {i + 1} of {a.repeat}" if a.repeat > 1 else ""), flush=True
             )
@@ -280,28 +287,38 @@ def main() -> None:
             )
             for line in proc.stdout.splitlines():
                 if line.startswith("RESULT "):
-                    runs.append(json.loads(line[7:]))
+                    runs[engine].append(json.loads(line[7:]))
                 else:
                     print(line, flush=True)
             if proc.returncode != 0:
-                out[engine] = {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
-                print(f"  failed: {out[engine]['error']}", flush=True)
-                break
-        else:
-            out[engine] = median_run(runs)
-            if len(runs) > 1:
-                p = out[engine]["pipeline"]
-                print(
-                    f"  median of {len(runs)}: pipeline {p['seconds']:.1f} s "
-                    f"(runs {', '.join(f'{s:.1f}' for s in p['runs'])}), peak {p['peak_gib']:.2f} GiB",
-                    flush=True,
-                )
+                failed[engine] = proc.stderr.strip().splitlines()[-1:] or ["failed"]
+                print(f"  failed: {failed[engine]}", flush=True)
+    for engine in engines:
+        if engine in failed:
+            out[engine] = {"error": failed[engine]}
+            continue
+        out[engine] = median_run(runs[engine])
+        if len(runs[engine]) > 1:
+            p = out[engine]["pipeline"]
+            print(
+                f"{engine}: median of {len(runs[engine])}: pipeline {p['seconds']:.1f} s "
+                f"(runs {', '.join(f'{s:.1f}' for s in p['runs'])}), peak {p['peak_gib']:.2f} GiB",
+                flush=True,
+            )
     d = out.get("duckdb", {}).get("pipeline", {}).get("seconds")
     for other in ("pandas", "spark"):
         o = out.get(other, {}).get("pipeline", {}).get("seconds")
         if d and o:
             out[f"{other}_over_duckdb"] = round(o / d, 2)
-            print(f"{other} / duckdb: {o / d:.1f}x", flush=True)
+            line = f"{other} / duckdb: {o / d:.1f}x (medians)"
+            pairs = list(zip(runs.get(other, []), runs.get("duckdb", []), strict=False))
+            if len(pairs) > 1:  # the same round: run i of one engine against run i of the other
+                ratios = sorted(
+                    x["pipeline"]["seconds"] / y["pipeline"]["seconds"] for x, y in pairs
+                )
+                out[f"{other}_over_duckdb_per_round"] = [round(r, 2) for r in ratios]
+                line += f"; per round {', '.join(f'{r:.1f}' for r in ratios)}"
+            print(line, flush=True)
     sums = {
         e: out[e]["checksum"] for e in ("duckdb", "pandas", "spark") if "checksum" in out.get(e, {})
     }
