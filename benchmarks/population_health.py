@@ -95,7 +95,6 @@ def step(results: dict, name: str, fn):  # type: ignore[no-untyped-def]
 
 
 def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
-    import ibis
     import pandas as pd
 
     from mesocare.population import engine as E
@@ -127,7 +126,7 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
         counts = step(
             res,
             "query",
-            lambda: R.unit_counts(R.person_features(t, cl, params), codes, cl, params),
+            lambda: R.unit_counts(R.person_features(t, cl, params), cl, params),
         )
     else:
         spark = None
@@ -156,11 +155,9 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
         counts = step(
             res,
             "query",
-            lambda: E.fetch(
-                E.unit_counts(E.person_features(t, cl, params), ibis.memtable(codes), cl, params)
-            ),
+            lambda: E.fetch(E.unit_counts(E.person_features(t, cl, params), cl, params)),
         )
-    m = step(res, "measures", lambda: compute_measures(counts, cl, params))
+    m = step(res, "measures", lambda: compute_measures(counts, cl, params, areas=codes))
     total = sum(v["seconds"] for k, v in res.items() if k != "start")
     res["pipeline"] = {
         "seconds": round(total, 2),

@@ -38,13 +38,13 @@ def counts(codelists) -> pd.DataFrame:
     for area, persons, diab in (("A1", 100, 10), ("A2", 50, 3), ("A3", 4, 0)):
         r = dict.fromkeys(cols, 0)
         r.update(persons=persons, has_diabetes=diab, stratum_1=persons)
-        rows.append({"area_code": area, "sex": "F", "age_band_idx": 10, **r})
+        rows.append({"level": "area", "unit_code": area, "sex": "F", "age_band_idx": 10, **r})
     return pd.DataFrame(rows)
 
 
 def test_roll_up_and_rates(codelists):
-    rolled = A.roll_up(counts(codelists), AREAS)
-    m = A.compute_measures(rolled, codelists, PARAMS).set_index(["level", "unit_code", "measure"])
+    m = A.compute_measures(counts(codelists), codelists, PARAMS, areas=AREAS)
+    m = m.set_index(["level", "unit_code", "measure"])
     zone = m.loc[("zone", "Z1", "diabetes")]
     assert (zone["numerator"], zone["denominator"]) == (13, 154)
     assert zone["rate"] == pytest.approx(13 / 154)
@@ -56,7 +56,7 @@ def test_roll_up_and_rates(codelists):
 
 
 def test_suppression(codelists):
-    m = A.compute_measures(A.roll_up(counts(codelists), AREAS), codelists, PARAMS)
+    m = A.compute_measures(counts(codelists), codelists, PARAMS, areas=AREAS)
     m = m.set_index(["level", "unit_code", "measure"])
     a2 = m.loc[("area", "A2", "diabetes")]  # 3 cases: hidden
     assert a2["suppressed"] and pd.isna(a2["numerator"]) and np.isnan(a2["rate"])
@@ -233,3 +233,20 @@ def test_no_blanked_stratum_is_the_difference_of_shown_ones(units):
             assert g["suppressed"].sum() != 1
         shown = g[~g["suppressed"]]
         assert not ((shown["numerator"] > 0) & (shown["numerator"] < PARAMS.min_count)).any()
+
+
+def test_areas_roll_up_only_where_they_have_a_parent(codelists):
+    """An area unknown to the area table, or without a network, counts for itself only there."""
+    c = counts(codelists)
+    c.loc[c["unit_code"] == "A3", "unit_code"] = "A9"  # not in AREAS
+    areas = AREAS.assign(network_code=["N1", None, "N2"])  # A2 has no network
+    m = A.compute_measures(c, codelists, PARAMS, areas=areas)
+    dens = m[m["measure"] == "diabetes"].set_index(["level", "unit_code"])["denominator"]
+    assert dens.dropna().astype(int).to_dict() == {
+        ("area", "A1"): 100,
+        ("area", "A2"): 50,
+        ("network", "N1"): 100,
+        ("zone", "Z1"): 150,
+        ("region", "R"): 150,
+    }
+    assert ("area", "A9") in dens.index  # its 4 persons: shown as a unit, numbers suppressed

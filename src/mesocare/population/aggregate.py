@@ -51,39 +51,41 @@ def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str,
     return out
 
 
-def roll_up(counts: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """Area counts summed to every level: adds ``level`` and ``unit_code`` columns.
+def with_parents(counts: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The counts plus, for each of their area rows, a copy for its network, zone and region.
 
-    The pandas roll-up, for counts already in memory (the reference pipeline, small tables);
-    the engine rolls up inside the query (:func:`mesocare.population.engine.unit_counts`).
+    ``areas`` maps ``area_code`` to ``network_code``, ``zone_code`` and ``region_code``; an area
+    without a code at a level (or unknown to ``areas``) adds nothing there. The copies are not
+    summed here: :func:`compute_measures` sums the rows of each unit and age band.
     """
-    key = counts.merge(
-        areas[["area_code", "network_code", "zone_code", "region_code"]],
-        on="area_code",
-        how="left",
-    )
-    strata = [c for c in ("sex", "age_band_idx") if c in counts.columns]
-    value_cols = [c for c in counts.columns if c not in ("area_code", *strata)]
-    parts = []
-    for level in LEVELS:
-        col = f"{level}_code" if level != "area" else "area_code"
-        g = (
-            key.dropna(subset=[col])
-            .groupby([col, *strata], as_index=False, sort=False)[value_cols]
-            .sum()
-        )
-        parts.append(g.rename(columns={col: "unit_code"}).assign(level=level))
+    area = counts[counts["level"] == "area"]
+    parts = [counts]
+    codes = areas.drop_duplicates("area_code").set_index("area_code")
+    for level in LEVELS[1:]:
+        parent = area["unit_code"].map(codes[f"{level}_code"])
+        keep = parent.notna().to_numpy()
+        parts.append(area[keep].assign(level=level, unit_code=parent[keep]))
     return pd.concat(parts, ignore_index=True)
 
 
 def compute_measures(
-    counts: pd.DataFrame, codelists: CodeLists, params: HealthParams, level_col: str = "level"
+    counts: pd.DataFrame,
+    codelists: CodeLists,
+    params: HealthParams,
+    level_col: str = "level",
+    *,
+    areas: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rates per unit from counts per unit × age band (columns level, unit_code, age_band_idx, …).
 
-    Rows of the same unit and band are summed (e.g. one per sex, or the engine's rows that
-    :func:`mesocare.population.engine.unit_counts` returns once per unit and band).
+    Rows of the same unit and band are summed (e.g. one per sex). With ``areas`` (area_code →
+    network_code, zone_code, region_code) the area rows are also summed into their network, zone
+    and region (:func:`with_parents`), which is how the engine's area counts
+    (:func:`mesocare.population.engine.unit_counts`) reach every level.
     """
+    if areas is not None:
+        counts = with_parents(counts.rename(columns={level_col: "level"}), areas)
+        level_col = "level"
     rows = []
     value_cols = [
         c for c in counts.columns if c not in (level_col, "unit_code", "sex", "age_band_idx")

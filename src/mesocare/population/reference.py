@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mesocare.population.aggregate import roll_up
 from mesocare.population.codelists import CodeLists
 from mesocare.population.engine import N_BANDS, count_columns
 from mesocare.population.rules import HealthParams
@@ -114,12 +113,10 @@ def stratified_counts(
     return f.groupby(keys, as_index=False, observed=True)[cols].sum()
 
 
-def unit_counts(
-    features: pd.DataFrame, areas: pd.DataFrame, codelists: CodeLists, params: HealthParams
-) -> pd.DataFrame:
-    """Counts per level × unit × age band: areas rolled up to every level, and practices."""
-    area = stratified_counts(features, codelists, params, "area_code", by_sex=False)
-    rolled = roll_up(area, areas).drop(columns=["area_code"], errors="ignore")
-    prac = stratified_counts(features, codelists, params, "practice_id", by_sex=False)
-    prac = prac.rename(columns={"practice_id": "unit_code"}).assign(level="practice")
-    return pd.concat([rolled, prac], ignore_index=True)
+def unit_counts(features: pd.DataFrame, codelists: CodeLists, params: HealthParams) -> pd.DataFrame:
+    """Counts per area and per practice × age band (the engine's :func:`unit_counts`)."""
+    parts = []
+    for level, by in (("area", "area_code"), ("practice", "practice_id")):
+        c = stratified_counts(features, codelists, params, by, by_sex=False)
+        parts.append(c.rename(columns={by: "unit_code"}).assign(level=level))
+    return pd.concat(parts, ignore_index=True)

@@ -14,8 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from mesocare.errors import ParameterError
@@ -84,18 +82,18 @@ def analyse(
     t = E.read_tables(con, table_paths(persons_dir))
     feats = E.person_features(t, cl, params)
     # one pass: the person rows are stratified and counted at every level without being stored
-    counts = E.fetch(E.unit_counts(feats, area_codes(territory), cl, params))
+    counts = E.fetch(E.unit_counts(feats, cl, params))
     ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
-    measures = A.compute_measures(counts, cl, params)
+    measures = A.compute_measures(counts, cl, params, areas=area_codes(territory))
     log.info("population health: %d units × measures computed on %s", len(measures), engine)
     persons = int(counts.loc[counts["level"] == "area", "persons"].sum())
     return HealthResult(measures, counts, persons), ids
 
 
-def area_codes(territory: Territory) -> ir.Table:
-    """The territory's area → network, zone, region codes, as a table the engine can join."""
+def area_codes(territory: Territory) -> pd.DataFrame:
+    """The territory's area → network, zone and region codes (for the roll-up of area counts)."""
     cols = ["area_code", *[f"{level}_code" for level in A.LEVELS[1:]]]
-    return ibis.memtable(pd.DataFrame(territory.areas[cols]))
+    return pd.DataFrame(territory.areas[cols])
 
 
 def _check_group(group: str, params: HealthParams) -> None:
