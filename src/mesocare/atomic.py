@@ -44,3 +44,21 @@ def folder_swap(target: str | Path, *, marker: str, what: str) -> Iterator[Path]
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to a temporary file beside ``target`` and rename it into place."""
+    import os
+
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding) as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

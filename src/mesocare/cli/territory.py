@@ -36,41 +36,99 @@ def generate(
     console.print(f"Synthetic territory [bold]{territory.manifest.name}[/] written to {out}")
 
 
-def _run_diagnosis(territory, zone: str, out: Path, fmt: str) -> Path:  # type: ignore[no-untyped-def]
-    from mesocare.reports.diagnosis import CLOSING_BUILDERS, SECTION_BUILDERS
-    from mesocare.services.diagnose import diagnose_zone, write_report
+def _language(lang: str | None, territory) -> str:  # type: ignore[no-untyped-def]
+    from mesocare.i18n import resolve_language
 
-    steps = len(SECTION_BUILDERS) + len(CLOSING_BUILDERS) + 1
+    return resolve_language(lang, territory.manifest.language if territory else None)
+
+
+def _run_diagnosis(territory, zone: str, out: Path, fmt: str, lang: str) -> Path:  # type: ignore[no-untyped-def]
+    from mesocare.i18n import _
+    from mesocare.reports.diagnosis import write_report
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import STEPS
+    from mesocare.services.diagnosis import diagnose as run
+
     with progress() as bar:
-        task = bar.add_task(f"Diagnosing zone {zone}", total=steps)
+        task = bar.add_task(_("Diagnosing zone {zone}").format(zone=zone), total=len(STEPS) + 1)
 
         def step(name: str) -> None:
-            bar.update(task, description=f"Zone {zone}: {name}")
+            bar.update(task, description=f"{zone}: {name}")
             bar.advance(task)
 
-        diag = diagnose_zone(territory, zone, on_step=step, workers=min(2, os.cpu_count() or 1))
-        bar.update(task, description=f"Writing the {fmt.upper()} report")
-        path = write_report(diag, out, fmt)  # type: ignore[arg-type]
+        diag = run(territory, zone, on_step=step)
+        bar.update(task, description=_("Writing the report"))
+        path = write_report(diag, ZoneGeometry.of(territory, zone), out, fmt, lang=lang)
         bar.advance(task)
     return path
 
 
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", "-l", help="nl, fr or en (default: the territory's, else the environment's)"
+    ),
+]
+
+
 def diagnose(
-    territory_dir: Annotated[Path, typer.Argument(help="A territory folder (territory.toml …)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report file to write")],
-    zone: Annotated[
-        str | None, typer.Option("--zone", "-z", help="Zone code (default: first)")
+    territory_dir: Annotated[
+        Path | None, typer.Argument(help="A territory folder (territory.toml …)")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html or json")] = "html",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report file to write")] = None,
+    zone: Annotated[
+        str | None,
+        typer.Option("--zone", "-z", help="Zone code or name, any case (default: the first)"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="html, pdf or json (default: from the file name)"),
+    ] = None,
+    lang: LangOption = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the JSON Schema of --format json and stop")
+    ] = False,
 ) -> None:
-    """Write a zone's diagnosis report: one self-contained HTML file (or JSON data)."""
-    from mesocare.services.diagnose import default_zone
+    """Write a zone's diagnosis: one self-contained HTML file, a PDF, or JSON data."""
+    from mesocare.errors import MesocareError
+    from mesocare.i18n import _, set_language
+
+    if schema:
+        import json
+
+        from mesocare.services.diagnosis import json_schema
+
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return
+    if territory_dir is None or out is None:
+        raise MesocareError("diagnose needs a territory folder and --out FILE (or --schema)")
+    from mesocare.reports.diagnosis import check_format
+    from mesocare.services.diagnosis import resolve_zone
     from mesocare.territory import load_territory
 
+    fmt = check_format(out, fmt)
+    _refuse_inside(territory_dir, out)
     territory = load_territory(territory_dir)
-    code = zone or default_zone(territory)
-    path = _run_diagnosis(territory, code, out, fmt)
-    console.print(f"Report on zone [bold]{code}[/] ({territory.unit_name(code)}) written to {path}")
+    language = _language(lang, territory)
+    set_language(language)
+    code = resolve_zone(territory, zone)
+    path = _run_diagnosis(territory, code, out, fmt, language)
+    console.print(
+        _("Report on zone {code} ({name}) written to {path}").format(
+            code=code, name=territory.unit_name(code), path=path
+        )
+    )
+
+
+def _refuse_inside(territory_dir: Path, out: Path) -> None:
+    """An output that would overwrite one of the territory's own files is refused."""
+    from mesocare.errors import MesocareError
+
+    t, o = territory_dir.resolve(), out.resolve()
+    if o.parent == t and o.exists():
+        raise MesocareError(
+            f"{out}: refusing to overwrite a file of the territory folder {territory_dir}"
+        )
 
 
 def demo(
@@ -78,6 +136,7 @@ def demo(
         Path, typer.Option("--out", "-o", help="Folder for the territory and report")
     ] = Path("demo-output"),
     seed: Annotated[int | None, typer.Option(help="Random seed")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Generate the default synthetic territory (Leuven-like) and write its zone's report."""
     from mesocare.territory import save_territory
@@ -88,7 +147,8 @@ def demo(
         territory = gen("leuven", seed=seed)
         tdir = save_territory(territory, out / "territory")
         bar.advance(task)
-    report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html")
+    language = _language(lang, territory)
+    report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html", language)
     console.print(f"Synthetic territory: [bold]{tdir}[/]")
     console.print(f"Diagnosis report:    [bold]{report}[/]  (open it in a browser; works offline)")
     console.print(f"Next: {_prog()} diagnose {tdir} --zone Z02 --out zone2.html")
@@ -96,7 +156,6 @@ def demo(
 
 def _prog() -> str:
     """How the user called this program (e.g. .venv/bin/mesocare), for copy-paste hints."""
-    import os
     import sys
 
     arg0 = sys.argv[0] if sys.argv else "mesocare"
@@ -108,26 +167,35 @@ def _prog() -> str:
 def diagnose_all(
     territory_dir: Annotated[Path, typer.Argument(help="A territory folder (territory.toml …)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html or json")] = "html",
-    workers: Annotated[int | None, typer.Option(help="Parallel processes (default: cores)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf or json")] = "html",
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Parallel processes (default: cores)")
+    ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Diagnose every zone of a territory (in parallel) and write an index page."""
-    from mesocare.services.diagnose_all import diagnose_all as run_all
+    from mesocare.errors import MesocareError
+    from mesocare.i18n import _, set_language
+    from mesocare.reports.batch import write_all
+    from mesocare.reports.diagnosis import FORMATS
     from mesocare.territory import load_territory
 
-    if fmt not in ("html", "json"):
-        from mesocare.errors import MesocareError
-
-        raise MesocareError(f"unknown report format '{fmt}'; expected html or json")
+    if fmt not in FORMATS:
+        raise MesocareError(f"unknown report format '{fmt}'; expected html, json or pdf")
     territory = load_territory(territory_dir)
+    language = _language(lang, territory)
+    set_language(language)
     zones = territory.zone_codes()
     with progress() as bar:
-        task = bar.add_task(f"Diagnosing {len(zones)} zones", total=len(zones))
-        paths = run_all(
+        task = bar.add_task(_("Diagnosing {n} zones").format(n=len(zones)), total=len(zones))
+        paths = write_all(
             territory,
             out,
-            fmt=fmt,  # type: ignore[arg-type]  # checked to be html or json above
+            fmt=fmt,
+            lang=language,
             workers=workers,
             on_done=lambda z: bar.advance(task),
         )
-    console.print(f"{len(paths)} zone reports and index.html written to {out}")
+    console.print(
+        _("{n} zone reports and index.html written to {out}").format(n=len(paths), out=out)
+    )

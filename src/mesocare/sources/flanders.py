@@ -333,6 +333,8 @@ def _manifest() -> Manifest:
         reference_year=REFERENCE_YEAR,
         crs=CRS,
         synthetic=False,
+        language="nl",
+        age_structure_year=2013,
         sources=[
             Source(
                 name="Belgian municipalities 2020 (TopoJSON, population on 1 January 2020)",

@@ -1,156 +1,132 @@
-"""Diagnosis report section: access to GPs (APL), shortage areas and where new GPs help most."""
+"""Access to GPs (APL), shortage areas and where new GPs would help most."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_int, fmt_number, fmt_percent
+from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth, xy_points
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.services.diagnosis.model import ZoneDiagnosis
 
-#: New GP FTEs the report proposes to place in the zone (the CLI takes any number).
-REPORT_NEW_FTE = 2.0
 
-
-def build(ctx: ReportContext) -> Section | None:
-    from mesocare.services.accessibility import (
-        AccessRequest,
-        Method,
-        compute_accessibility,
-        plan_sites,
-    )
-
-    t = ctx.territory
-    if not (t.providers["discipline"] == "gp").any():
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
+    a = d.themes.accessibility
+    if a is None:
         return None
-    res = ctx.cached(
-        "accessibility:apl", lambda: compute_accessibility(t, AccessRequest(method=Method.APL))
+    f = a.findings[0]
+    unit = _(a.unit_label)
+    areas = geo.aligned(a.area_codes)
+    gps = d.themes.supply.gps
+    pts = xy_points([g.x for g in gps], [g.y for g in gps], [g.name for g in gps])
+    steps = ", ".join(
+        _("{weight} up to {minutes} min").format(
+            weight=fmt_number(s.weight), minutes=fmt_number(s.up_to_minutes)
+        )
+        for s in a.steps
     )
-    req = res.request
-    zone = ctx.zone_code
-    in_zone = (res.areas["zone_code"] == zone).to_numpy()
-    areas = res.areas[in_zone]
-    units = res.units
-    z = units[(units["level"] == "zone") & (units["unit_code"] == zone)].iloc[0]
-    region = units[
-        (units["level"] == "region") & (units["unit_code"] == areas["region_code"].iloc[0])
+    travel = (
+        _("crow-fly distance × {detour} at {speed} km/h").format(
+            detour=fmt_number(a.detour_factor), speed=fmt_number(a.speed_kmh)
+        )
+        if a.detour_factor
+        else _("the territory's travel times")
+    )
+    paras = [
+        _(
+            "Localised potential accessibility (APL) to GPs aged {age} or less: {zone} {unit} "
+            "on average, weighted by population (region: {region}; rank {rank} of {of} zones). "
+            "{short} of {areas} areas, home to {people} people ({share}), are at or below the "
+            "shortage threshold of {threshold}. Travel times: {travel}; distance weights {steps}."
+        ).format(
+            age=fmt_number(a.max_gp_age),
+            zone=fmt_number(f.value),
+            unit=unit,
+            region=fmt_number(f.region_value),
+            rank=f.rank or "–",
+            of=f.rank_of or "–",
+            short=fmt_int(a.areas_in_shortage),
+            areas=fmt_int(a.areas_total),
+            people=fmt_int(a.population_in_shortage),
+            share=fmt_percent(a.share_in_shortage, fraction=True),
+            threshold=fmt_number(a.threshold),
+            travel=travel,
+            steps=steps,
+        )
     ]
-    threshold = req.apl.shortage_threshold
-    sec = Section(id="accessibility", title="Access to general practitioners")
-    reg_txt = f" (region: {region['accessibility'].iloc[0]:.2f})" if len(region) else ""
-    sec.paragraphs.append(
-        f"Localised potential accessibility (APL) to GPs aged {req.apl.max_gp_age:g} or less: "
-        f"{z['accessibility']:.2f} {req.unit_label} on average, weighted by population{reg_txt}. "
-        f"{int(z['areas_in_shortage'])} of {int(z['areas'])} areas, home to "
-        f"{z['population_in_shortage']:,.0f} people ({z['share_in_shortage']:.1%}), are at or "
-        f"below the shortage threshold of {threshold:g}. Travel times: crow-fly "
-        f"{req.travel.detour_factor:g} × straight line at {req.travel.speed_kmh:g} km/h; weights "  # type: ignore[attr-defined]
-        + ", ".join(f"{w:g} up to {u:g} min" for u, w in req.apl.steps.steps)
-        + "."
-    )
-    prov = t.providers
-    gps = prov[(prov["discipline"] == "gp") & prov["area_code"].isin(areas["area_code"])]
-    pts = xy_points(gps["x"].tolist(), gps["y"].tolist(), gps["name"].astype(str).tolist())
-    sec.figures.append(
+    figures = [
         Figure(
-            "APL per area (consultations per inhabitant per year); dots are GPs",
+            _("APL per area ({unit}); dots are GPs.").format(unit=unit),
             choropleth(
                 areas,
-                areas["accessibility"],
-                title="APL to GPs",
+                a.area_values,
+                title=_("APL to GPs"),
                 label=areas["name"],
                 points=pts,
                 colorscale="RdYlGn",
             ),
-        )
-    )
-    sec.figures.append(
+        ),
         Figure(
-            f"Areas with APL ≤ {threshold:g}",
+            _("Areas with an APL at or below {threshold}.").format(
+                threshold=fmt_number(a.threshold)
+            ),
             choropleth(
                 areas,
-                np.where(areas["shortage"], "shortage", "no shortage").tolist(),
-                title="GP shortage areas (APL)",
+                [_("shortage") if s else _("no shortage") for s in a.area_shortage],
+                title=_("GP shortage areas (APL)"),
                 label=areas["name"],
                 categorical=True,
             ),
-        )
-    )
-    nets = units[
-        (units["level"] == "network") & units["unit_code"].isin(areas["network_code"].dropna())
+        ),
     ]
-    sec.tables.append(
-        Table(
-            "APL per vicinity network",
-            pd.DataFrame(
-                {
-                    "network": nets["name"].to_numpy(),
-                    "population": nets["population"].round().astype("int64").to_numpy(),
-                    "APL": nets["accessibility"].round(2).to_numpy(),
-                    "people in shortage areas": nets["population_in_shortage"]
-                    .round()
-                    .astype("int64")
-                    .to_numpy(),
-                }
-            ),
-        )
+    site_pts = xy_points(
+        [s.x for s in a.sites],
+        [s.y for s in a.sites],
+        [f"{s.area_name}: +{fmt_number(s.fte)} {_('FTE')}" for s in a.sites],
     )
-    plan = ctx.cached(
-        f"accessibility:plan:{zone}", lambda: plan_sites(t, res, REPORT_NEW_FTE, zone_code=zone)
-    )
-    if len(plan.sites):
-        site_pts = xy_points(
-            plan.sites["x"].tolist(),
-            plan.sites["y"].tolist(),
-            [f"+{f:g} FTE" for f in plan.sites["fte"]],
-        )
-        sec.figures.append(
+    if a.sites:
+        figures.append(
             Figure(
-                f"Gain in APL from {REPORT_NEW_FTE:g} new GP FTEs at the chosen sites (dots)",
+                _("Gain in APL from {fte} new GP FTEs at the chosen sites (dots).").format(
+                    fte=fmt_number(a.new_fte)
+                ),
                 choropleth(
                     areas,
-                    plan.areas["change"].to_numpy(),
-                    title="APL gain",
+                    a.area_gain,
+                    title=_("APL gain"),
                     label=areas["name"],
                     points=site_pts,
                 ),
             )
         )
-    sec.paragraphs.append(
-        f"Where would {REPORT_NEW_FTE:g} new GP FTEs help most? Placed to minimise the "
-        f"population-weighted shortfall below {plan.target:g} ({plan.optimality}), they reduce it "
-        f"from {plan.shortfall_before:,.0f} to {plan.shortfall_after:,.0f} people × consultations; "
-        "sites: "
-        + (
-            ", ".join(
-                f"{c} (+{f:g})" for c, f in zip(plan.sites["code"], plan.sites["fte"], strict=True)
-            )
-            or "none needed"
-        )
-        + "."
-    )
-    worst = plan.areas.sort_values("before").head(10)
-    sec.tables.append(
-        Table(
-            "The ten least-served areas, before and after the new GPs",
-            pd.DataFrame(
-                {
-                    "area": worst["name"].to_numpy(),
-                    "population": worst["population"].round().astype("int64").to_numpy(),
-                    "APL before": worst["before"].round(2).to_numpy(),
-                    "APL after": worst["after"].round(2).to_numpy(),
-                }
-            ),
+    sites = ", ".join(f"{s.area_name} (+{fmt_number(s.fte)})" for s in a.sites) or _("none needed")
+    paras.append(
+        _(
+            "Where would {fte} new GP FTEs help most? Placed to minimise the population-weighted "
+            "shortfall below {target}, they reduce it from {before} to {after} "
+            "(inhabitants × {unit}). Sites: {sites}."
+        ).format(
+            fte=fmt_number(a.new_fte),
+            target=fmt_number(a.target),
+            before=fmt_int(a.shortfall_before),
+            after=fmt_int(a.shortfall_after),
+            unit=unit,
+            sites=sites,
         )
     )
-    sec.data = {
-        "method": "apl",
-        "zone_apl": float(z["accessibility"]),
-        "population_in_shortage": float(z["population_in_shortage"]),
-        "areas_in_shortage": int(z["areas_in_shortage"]),
-        "new_fte": REPORT_NEW_FTE,
-        "sites": plan.sites[["code", "fte"]].to_dict(orient="records"),
-        "shortfall_before": plan.shortfall_before,
-        "shortfall_after": plan.shortfall_after,
-    }
-    return sec
+    worst = pd.DataFrame(
+        {
+            _("area"): [w.area_name for w in a.least_served],
+            _("inhabitants"): [w.population for w in a.least_served],
+            _("APL before"): [w.before for w in a.least_served],
+            _("APL after"): [w.after for w in a.least_served],
+        }
+    )
+    return Section(
+        "accessibility",
+        _("Access to general practitioners"),
+        paragraphs=paras,
+        figures=figures,
+        tables=[Table(_("The ten least-served areas, before and after the new GPs"), worst)],
+    )

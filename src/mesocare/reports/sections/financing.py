@@ -1,5 +1,4 @@
-"""The financing section of the diagnosis report: practice income under three payment models
-(stacked layers per practice and per network) and a need-based allocation per network."""
+"""Practice income under three payment models, and a budget shared among the networks by need."""
 
 from __future__ import annotations
 
@@ -9,14 +8,14 @@ from typing import Any
 import pandas as pd
 import plotly.io as pio
 
-from mesocare.errors import MesocareError
-from mesocare.financing.parameters import unconfirmed_figures
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_eur, fmt_percent
+from mesocare.reports.base import Figure, Section, Table
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import LAYERS, MODELS, OUTCOMES, word
+from mesocare.services.diagnosis.model import FinancingTheme, ZoneDiagnosis
 
-#: the budget shared in the report's allocation example (a documented illustration)
-EXAMPLE_BUDGET_EUR = 1_000_000.0
-_MODEL_LABEL = {"classic": "Classic", "new_deal": "New Deal", "cappuccino": "Cappuccino"}
 _KIND_COLOUR = {"service": "#4c78a8", "patient": "#f58518", "premium": "#54a24b"}
+MODEL_ORDER = ("classic", "new_deal", "cappuccino")
 
 
 @functools.cache
@@ -26,29 +25,32 @@ def _template() -> dict[str, Any]:
 
 
 def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
-    """A plain figure dictionary (rendered unvalidated) that looks like its ``go.Figure``."""
     return {"data": data, "layout": {"template": _template(), **layout}}
 
 
-def _stacked(income: pd.DataFrame, key: str, order: list[str], title: str) -> dict[str, Any]:
-    """Stacked bars of income per ``key`` (in ``order``), one trace per model and layer."""
-    sums = income.groupby(["model", "layer", "kind", key], sort=False, observed=True)["eur"].sum()
+def _stacked(f: FinancingTheme, key: str, order: list[str], title: str) -> dict[str, Any]:
+    """Stacked bars of income per practice or network, one trace per model and layer."""
+    long = pd.DataFrame([x.model_dump() for x in f.layers])
+    sums = long.groupby(["model", "layer", "kind", key], sort=False)["eur"].sum()
     wide = sums.unstack(key, fill_value=0).reindex(columns=order, fill_value=0.0)
-    layers = income[["model", "layer", "kind"]].drop_duplicates()
+    layers = long[["model", "layer", "kind"]].drop_duplicates()
     traces = []
-    for model in ("classic", "new_deal", "cappuccino"):
-        label = _MODEL_LABEL[model]
+    for model in MODEL_ORDER:
+        label = word(MODELS, model)
         for layer, kind in layers.loc[layers["model"] == model, ["layer", "kind"]].itertuples(
             index=False
         ):
+            ys = wide.loc[(model, layer, kind), :].to_numpy(dtype=float)
             traces.append(
                 {
                     "type": "bar",
                     "x": [order, [label] * len(order)],
-                    "y": wide.loc[(model, layer, kind), :].to_numpy(dtype=float),
-                    "name": f"{label}: {layer.replace('_', ' ')}",
-                    "marker": {"color": _KIND_COLOUR[kind]},
+                    "y": ys.tolist(),
+                    "name": f"{label}: {word(LAYERS, layer)}",
+                    "marker": {"color": _KIND_COLOUR.get(kind, "#999999")},
                     "legendgroup": kind,
+                    "customdata": [fmt_eur(v) for v in ys],
+                    "hovertemplate": "%{x}<br>%{customdata}<extra>%{fullData.name}</extra>",
                 }
             )
     return _figure(
@@ -56,158 +58,147 @@ def _stacked(income: pd.DataFrame, key: str, order: list[str], title: str) -> di
         {
             "barmode": "stack",
             "title": {"text": title},
-            "yaxis": {"title": {"text": "EUR per year"}},
+            "yaxis": {"title": {"text": _("EUR per year")}, "separatethousands": True},
             "height": 480,
+            "legend": {"orientation": "h", "y": -0.25},
         },
     )
 
 
-def _allocation_figure(t: pd.DataFrame) -> dict[str, Any]:
-    units = t["unit_code"].tolist()
-    return _figure(
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
+    f = d.themes.financing
+    if f is None:
+        return None
+    mix = {
+        m: ", ".join(
+            f"{word(LAYERS, s.layer)} {fmt_percent(s.share, 0, fraction=True)}"
+            for s in f.shares
+            if s.model == m
+        )
+        for m in MODEL_ORDER
+    }
+    counts: dict[str, dict[str, int]] = {"new_deal": {}, "cappuccino": {}}
+    for p in f.practices:
+        for m, o in (("new_deal", p.new_deal_outcome), ("cappuccino", p.cappuccino_outcome)):
+            counts[m][o] = counts[m].get(o, 0) + 1
+    outcome = {
+        m: ", ".join(f"{n} {word(OUTCOMES, o)}" for o, n in sorted(c.items()))
+        for m, c in counts.items()
+    }
+    lists = (
+        _("from the territory's practice lists")
+        if f.lists_from_territory
+        else _("synthetic lists derived from the territory")
+    )
+    paras = [
+        _(
+            "{n} GP practices in the zone ({lists}), paid under three models (parameter set "
+            "'{name}', version {version}; {unconfirmed} of its figures are unconfirmed defaults)."
+        ).format(
+            n=len(f.practices),
+            lists=lists,
+            name=f.parameter_set,
+            version=f.parameter_version,
+            unconfirmed=f.unconfirmed_figures,
+        ),
+        _("Income mix: {mix}.").format(
+            mix="; ".join(f"{word(MODELS, m)}: {v}" for m, v in mix.items())
+        ),
+        _(
+            "Against the classic model, under the New Deal: {new_deal}; under Cappuccino: "
+            "{cappuccino} (within ±1% counts as about equal)."
+        ).format(new_deal=outcome["new_deal"], cappuccino=outcome["cappuccino"]),
+        _(
+            "A budget of {budget} shared by need (a population weighted by age, increased "
+            "reimbursement, chronic conditions and deprivation; default weights) rather than per "
+            "inhabitant: concentration index of money against need {need:+.3f} (per inhabitant: "
+            "{equal:+.3f}). Both splits add up to the cent."
+        ).format(
+            budget=fmt_eur(f.budget_eur),
+            need=f.concentration_need_rule,
+            equal=round(f.concentration_equal_rule, 3) + 0.0,
+        ),
+    ]
+    practices = [p.practice_id for p in f.practices]
+    networks = sorted({p.network_code for p in f.practices})
+    classic, nd, cap = (word(MODELS, m) for m in MODEL_ORDER)
+    per_practice = pd.DataFrame(
+        {
+            _("practice"): practices,
+            _("vicinity network"): [p.network_code for p in f.practices],
+            _("GPs"): [p.gps for p in f.practices],
+            _("patients"): [p.patients for p in f.practices],
+            _("{model} (EUR)").format(model=classic): [p.classic_eur for p in f.practices],
+            _("{model} (EUR)").format(model=nd): [p.new_deal_eur for p in f.practices],
+            _("{model} (EUR)").format(model=cap): [p.cappuccino_eur for p in f.practices],
+            _("New Deal against classic"): [
+                word(OUTCOMES, p.new_deal_outcome) for p in f.practices
+            ],
+            _("Cappuccino against classic"): [
+                word(OUTCOMES, p.cappuccino_outcome) for p in f.practices
+            ],
+        }
+    )
+    alloc = pd.DataFrame(
+        {
+            _("vicinity network"): [a.unit.name for a in f.allocation],
+            _("inhabitants"): [a.population for a in f.allocation],
+            _("weighted need"): [a.need for a in f.allocation],
+            _("by need (EUR)"): [a.need_rule_eur for a in f.allocation],
+            _("per inhabitant (EUR)"): [a.equal_rule_eur for a in f.allocation],
+            _("difference (EUR)"): [a.difference_eur for a in f.allocation],
+        }
+    )
+    units = [a.unit.code for a in f.allocation]
+    fig_alloc = _figure(
         [
             {
                 "type": "bar",
                 "x": units,
-                "y": t["need_rule_eur_per_inhabitant"].to_numpy(),
-                "name": "by need",
+                "y": [a.need_rule_eur_per_inhabitant for a in f.allocation],
+                "name": _("by need"),
             },
             {
                 "type": "bar",
                 "x": units,
-                "y": t["equal_rule_eur_per_inhabitant"].to_numpy(),
-                "name": "equal per inhabitant",
-            },
-            {
-                "type": "scatter",
-                "x": units,
-                "y": t["need_per_inhabitant"].to_numpy(),
-                "name": "need per inhabitant",
-                "yaxis": "y2",
-                "mode": "markers",
-                "marker": {"size": 10},
+                "y": [a.equal_rule_eur_per_inhabitant for a in f.allocation],
+                "name": _("equal per inhabitant"),
             },
         ],
         {
             "barmode": "group",
             "height": 420,
-            "yaxis": {"title": {"text": "EUR per inhabitant"}},
-            "yaxis2": {
-                "title": {"text": "weighted population per inhabitant"},
-                "overlaying": "y",
-                "side": "right",
+            "yaxis": {"title": {"text": _("EUR per inhabitant")}},
+            "title": {
+                "text": _("{budget} shared among the networks by need").format(
+                    budget=fmt_eur(f.budget_eur)
+                )
             },
-            "title": {"text": f"€{EXAMPLE_BUDGET_EUR:,.0f} shared among the networks by need"},
+            "legend": {"orientation": "h", "y": -0.2},
         },
     )
-
-
-def build(ctx: ReportContext) -> Section | None:
-    from mesocare.financing.need import area_features
-    from mesocare.services.financing import (
-        allocate_budget,
-        practice_income,
-        practice_tables_by_zone,
-    )
-
-    territory = ctx.territory
-    try:
-        # territory-wide pieces once per territory, then small per-zone tables
-        tables = ctx.cached(
-            "financing.practice_tables:by_zone", lambda: practice_tables_by_zone(territory)
-        )
-        if ctx.zone_code not in tables:
-            return None  # no practice in the zone: the section is left out
-        inc = ctx.cached(
-            f"financing.income.{ctx.zone_code}",
-            lambda: practice_income(territory, ctx.zone_code, tables=tables[ctx.zone_code]),
-        )
-        feats = ctx.cached("financing.area_features", lambda: area_features(territory))
-        alloc = ctx.cached(
-            f"financing.allocation.{ctx.zone_code}",
-            lambda: allocate_budget(
-                territory,
-                EXAMPLE_BUDGET_EUR,
-                level="network",
-                zone_code=ctx.zone_code,
-                features=feats,
-            ),
-        )
-    except MesocareError:
-        return None  # no practices or data for this zone: the section is left out
-    long = inc.income.merge(inc.practices[["practice_id", "network_code"]], on="practice_id")
-    practices = inc.by_practice.sort_values(["network_code", "practice_id"])["practice_id"].tolist()
-    networks = sorted(long["network_code"].unique())
-    overall = inc.overall.assign(share_pct=lambda d: (100 * d["share"]).round(1))
-    mix = {
-        m: ", ".join(f"{r.layer.replace('_', ' ')} {r.share_pct:.0f}%" for r in g.itertuples())
-        for m, g in overall.groupby("model", sort=False)
-    }
-    bp = inc.by_practice
-    outcome = {m: bp[f"{m}_outcome"].value_counts().to_dict() for m in ("new_deal", "cappuccino")}
-    t = alloc.table
-    fig_alloc = _allocation_figure(t)
-    n_unconf = len(unconfirmed_figures(inc.params))
-    paragraphs = [
-        f"{len(practices)} GP practices in the zone, their enrolled lists and activity "
-        + (
-            "(synthetic lists derived from the territory)"
-            if "practice_lists" not in ctx.territory.tables
-            else "(from the territory's practice lists)"
-        )
-        + f", paid under three models (parameter set '{inc.params.meta.name}' "
-        f"version {inc.params.meta.version}; {n_unconf} of its figures are unconfirmed defaults).",
-        "Income mix: " + "; ".join(f"{_MODEL_LABEL[m]}: {v}" for m, v in mix.items()) + ".",
-        "Against the classic model, New Deal: "
-        + ", ".join(f"{v} {k}" for k, v in outcome["new_deal"].items())
-        + "; Cappuccino: "
-        + ", ".join(f"{v} {k}" for k, v in outcome["cappuccino"].items())
-        + " (±1% counts as about equal).",
-        f"A budget of €{EXAMPLE_BUDGET_EUR:,.0f} shared by need (weighted population: age, BIM, "
-        "chronic-condition prevalence, deprivation; default weights) rather than per inhabitant: "
-        f"concentration index of money against need {alloc.concentration_need_rule:+.3f} "
-        f"(per inhabitant: {round(alloc.concentration_equal_rule, 3) + 0.0:+.3f}). Both splits sum to the cent.",
-    ]
-    net_tot = inc.network_totals()
     return Section(
-        id="financing",
-        title="Financing",
-        paragraphs=paragraphs,
+        "financing",
+        _("Financing"),
+        paragraphs=paras,
         figures=[
             Figure(
-                "Yearly income per practice by layer under three models",
-                _stacked(long, "practice_id", practices, "Income per practice"),
+                _("Yearly income per practice by layer under three models"),
+                _stacked(f, "practice_id", practices, _("Income per practice")),
             ),
             Figure(
-                "Yearly income per network by layer under three models",
-                _stacked(long, "network_code", networks, "Income per network"),
+                _("Yearly income per network by layer under three models"),
+                _stacked(f, "network_code", networks, _("Income per network")),
             ),
-            Figure("Allocation against need per network", fig_alloc),
+            Figure(_("Allocation against need per network"), fig_alloc),
         ],
         tables=[
-            Table("Yearly income per network (EUR)", net_tot.round(0)),
+            Table(_("Yearly income per practice under three models"), per_practice),
             Table(
-                "Yearly income per practice (EUR) and change against the classic model",
-                bp.drop(columns=[c for c in bp.columns if c.endswith("_change_eur")]),
-            ),
-            Table(
-                f"Allocation of €{EXAMPLE_BUDGET_EUR:,.0f} by need vs per inhabitant",
-                t[
-                    [
-                        "unit_code",
-                        "name",
-                        "population",
-                        "need",
-                        "need_rule_eur",
-                        "equal_rule_eur",
-                        "difference_eur",
-                    ]
-                ],
+                _("Allocation of {budget} by need and per inhabitant").format(
+                    budget=fmt_eur(f.budget_eur)
+                ),
+                alloc,
             ),
         ],
-        data={
-            "layer_shares": overall[["model", "layer", "eur", "share"]].to_dict(orient="records"),
-            "concentration_need_rule": alloc.concentration_need_rule,
-            "concentration_equal_rule": alloc.concentration_equal_rule,
-        },
     )

@@ -1,15 +1,22 @@
-"""The indicator table with 95% intervals and benchmark colouring, and maps of each indicator."""
+"""The indicators of the zone against the region and its peers, and maps of each indicator."""
 
 from __future__ import annotations
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from mesocare.indicators import INDICATORS
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_number
+from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth_selector
-from mesocare.reports.sections.common import indicator_table, zone_units
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import (
+    SIGNIFICANCE,
+    indicator_label,
+    labelled,
+    unit_label,
+    word,
+)
+from mesocare.services.diagnosis.findings import AGE_NOTE
+from mesocare.services.diagnosis.model import Finding, UnitValues, ZoneDiagnosis
 
 #: Indicators drawn on the maps (when present), in this order.
 MAPPED = (
@@ -24,117 +31,125 @@ MAPPED = (
 )
 
 
-def _ci(row: pd.Series) -> str:
-    if pd.isna(row["lower"]) or pd.isna(row["upper"]):
+def _interval(f: Finding) -> str:
+    if f.lower is None or f.upper is None:
         return "–"
-    return f"{row['lower']:.3g} – {row['upper']:.3g}"
+    return f"{fmt_number(f.lower)} – {fmt_number(f.upper)}"
 
 
-def zone_vs_region(ind: pd.DataFrame, zone: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    z = ind[(ind["level"] == "zone") & (ind["unit_code"] == zone)]
-    rows, classes = [], []
-    for _, r in z.iterrows():
-        d = INDICATORS.get(str(r["indicator_id"]))
-        rows.append(
-            {
-                "indicator": d.label if d else r["indicator_id"],
-                "unit": d.unit if d else "",
-                "zone": r["value"],
-                "95% interval": _ci(r),
-                "region": r["parent_value"],
-                "comparison": r["comparison"],
-            }
+def _range(f: Finding) -> str:
+    if f.zones is None:
+        return "–"
+    return f"{fmt_number(f.zones.min)} – {fmt_number(f.zones.max)}"
+
+
+def _label(d: ZoneDiagnosis, f: Finding) -> str:
+    """The indicator's name, saying so when its figure comes from another year."""
+    age_year = d.themes.population.age_structure_year
+    if f.note and age_year:
+        return _("{indicator} (age structure of {year})").format(
+            indicator=indicator_label(f.indicator_id), year=age_year
         )
-        classes.append({"comparison": str(r["comparison"]).replace("not compared", "")})
-    return pd.DataFrame(rows), pd.DataFrame(classes, columns=["comparison"])
+    return indicator_label(f.indicator_id)
 
 
-def units_matrix(
-    ind: pd.DataFrame, level: str, codes: list[str], names: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sub = ind[(ind["level"] == level) & ind["unit_code"].isin(codes)]
-    ids = [i for i in INDICATORS if i in set(sub["indicator_id"])]
-    val = sub.pivot(index="unit_code", columns="indicator_id", values="value").reindex(codes)[ids]
-    cmp_ = sub.pivot(index="unit_code", columns="indicator_id", values="comparison").reindex(codes)[
-        ids
-    ]
-    labels = {i: f"{INDICATORS[i].label} ({INDICATORS[i].unit})" for i in ids}
-    frame = val.rename(columns=labels)
-    frame.insert(0, level, [names.get(c, c) for c in codes])
-    cls = cmp_.rename(columns=labels).replace("not compared", "")
-    cls.insert(0, level, "")
-    return frame.reset_index(drop=True), cls.reset_index(drop=True)
+def zone_table(d: ZoneDiagnosis) -> Table:
+    findings = d.themes.indicators.findings
+    cmp_col = _("comparison with the region")
+    frame = pd.DataFrame(
+        {
+            _("indicator"): [_label(d, f) for f in findings],
+            _("unit"): [unit_label(f.unit) for f in findings],
+            _("zone"): [f.value for f in findings],
+            _("95% interval"): [_interval(f) for f in findings],
+            _("region"): [f.region_value for f in findings],
+            _("range of the zones"): [_range(f) for f in findings],
+            _("rank"): [f"{f.rank}/{f.rank_of}" if f.rank and f.rank_of else "–" for f in findings],
+            cmp_col: [word(SIGNIFICANCE, f.significance) for f in findings],
+        }
+    )
+    cls = pd.DataFrame(
+        {cmp_col: ["" if f.significance == "not_compared" else f.significance for f in findings]}
+    )
+    return Table(_("The zone against its region and the region's zones"), frame, cls)
 
 
-def build(ctx: ReportContext) -> Section:
-    t = ctx.territory
-    ind = indicator_table(ctx)
-    area_codes, networks, _ = zone_units(ctx)
-    names = dict(zip(t.units["unit_code"], t.units["name"], strict=True))
-    names.update(dict(zip(t.areas["area_code"], t.areas["name"], strict=True)))
-    frame, cls = zone_vs_region(ind, ctx.zone_code)
-    tables = [Table("Zone against the region", frame, cls)]
+def units_table(d: ZoneDiagnosis, uv: UnitValues, caption: str) -> Table:
+    """Indicators as rows, units as columns (so that nine networks fit the page)."""
+    ids = [f.indicator_id for f in d.themes.indicators.findings if f.indicator_id in uv.values]
+    units = {f.indicator_id: f.unit for f in d.themes.indicators.findings}
+    first = _("indicator")
+    frame = pd.DataFrame({first: [labelled(i, units.get(i, "")) for i in ids]})
+    cls = pd.DataFrame({first: [""] * len(ids)})
+    for j, name in enumerate(uv.names):
+        frame[name] = [uv.values[i][j] for i in ids]
+        cls[name] = [
+            ""
+            if uv.significance.get(i, [])[j : j + 1] in ([], ["not_compared"])
+            else uv.significance[i][j]
+            for i in ids
+        ]
+    return Table(caption, frame, cls)
+
+
+def _layers(d: ZoneDiagnosis, uv: UnitValues, keys: list[str]) -> dict[str, list[float | None]]:
+    units = {f.indicator_id: f.unit for f in d.themes.indicators.findings}
+    pos = {c: i for i, c in enumerate(uv.codes)}
+    return {
+        labelled(i, units.get(i, "")): [uv.values[i][pos[c]] if c in pos else None for c in keys]
+        for i in MAPPED
+        if i in uv.values
+    }
+
+
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
+    th = d.themes.indicators
+    tables = [zone_table(d)]
     figures = []
-    areas = ctx.zone_areas
-    area_vals = ind[(ind["level"] == "area") & ind["unit_code"].isin(area_codes)]
-    layers = {}
-    for i in MAPPED:
-        v = area_vals[area_vals["indicator_id"] == i].set_index("unit_code")["value"]
-        if len(v):
-            layers[f"{INDICATORS[i].label} ({INDICATORS[i].unit})"] = areas["area_code"].map(v)
+    areas = geo.aligned(th.areas.codes)
+    layers = _layers(d, th.areas, th.areas.codes)
     if layers:
         figures.append(
             Figure(
-                "Indicators by area; pick one in the menu. Hover an area for its name and value.",
-                choropleth_selector(areas, layers, title="Indicators by area", label=areas["name"]),
-            )
-        )
-    if networks:
-        nf, ncls = units_matrix(ind, "network", networks, names)
-        tables.append(Table("Vicinity networks (coloured against the zone)", nf, ncls))
-        net_geo = gpd.GeoDataFrame(
-            areas.dissolve(by="network_code").reset_index()[["network_code", "geometry"]],
-            crs=areas.crs,
-        )
-        net_vals = ind[(ind["level"] == "network") & ind["unit_code"].isin(networks)]
-        nl = {}
-        for i in MAPPED:
-            v = net_vals[net_vals["indicator_id"] == i].set_index("unit_code")["value"]
-            if len(v):
-                nl[f"{INDICATORS[i].label} ({INDICATORS[i].unit})"] = net_geo["network_code"].map(v)
-        figures.append(
-            Figure(
-                "Indicators by vicinity network.",
+                _(
+                    "Indicators by area; pick one in the menu. Hover an area for its name and value."
+                ),
                 choropleth_selector(
-                    net_geo,
-                    nl,
-                    title="Indicators by vicinity network",
-                    key="network_code",
-                    label=[names.get(c, c) for c in net_geo["network_code"]],
+                    areas, layers, title=_("Indicators by area"), label=areas["name"]
                 ),
             )
         )
-    n_worse = int((frame["comparison"] == "worse").sum())
-    n_better = int((frame["comparison"] == "better").sum())
+    if th.networks is not None:
+        tables.append(
+            units_table(d, th.networks, _("Vicinity networks (coloured against the zone)"))
+        )
+        nets = geo.networks
+        names = dict(zip(th.networks.codes, th.networks.names, strict=True))
+        nl = _layers(d, th.networks, nets["network_code"].astype(str).tolist())
+        if nl:
+            figures.append(
+                Figure(
+                    _("Indicators by vicinity network."),
+                    choropleth_selector(
+                        nets,
+                        nl,
+                        title=_("Indicators by vicinity network"),
+                        key="network_code",
+                        label=[names.get(c, c) for c in nets["network_code"]],
+                    ),
+                )
+            )
+    n_worse = sum(f.significance == "worse" for f in th.findings)
+    n_better = sum(f.significance == "better" for f in th.findings)
     paras = [
-        f"Against the region the zone is significantly better on {n_better} indicator(s) and "
-        f"worse on {n_worse}. Proportions carry Wilson score intervals, rates Byar's "
-        "intervals; population counts, densities and means are exact (no interval)."
+        _(
+            "Against the region the zone is significantly better on {better} and worse on "
+            "{worse} of the indicators that have a direction. Proportions carry Wilson score "
+            "intervals, rates Byar's intervals; counts, densities and means are exact (no "
+            "interval)."
+        ).format(better=n_better, worse=n_worse)
     ]
-    data = {
-        "zone": _records(ind[(ind["level"] == "zone") & (ind["unit_code"] == ctx.zone_code)]),
-        "networks": _records(ind[(ind["level"] == "network") & ind["unit_code"].isin(networks)]),
-        "areas": _records(area_vals),
-    }
-    return Section(
-        "indicators", "Indicators", paragraphs=paras, figures=figures, tables=tables, data=data
-    )
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    def clean(v: object) -> object:
-        if isinstance(v, np.generic):
-            v = v.item()
-        return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
-
-    return [{k: clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    p = d.themes.population
+    if p.age_structure_year and any(f.note for f in th.findings):
+        paras.append(_(AGE_NOTE).format(age_year=p.age_structure_year, year=p.population_year))
+    return Section("indicators", _("Indicators"), paragraphs=paras, figures=figures, tables=tables)

@@ -1,61 +1,104 @@
-"""Key figures of the zone, first thing a coordinator reads."""
+"""Key figures of the zone against its region, its rank among the zones, and its neighbours."""
 
 from __future__ import annotations
 
-from mesocare.reports.base import ReportContext, Section
-from mesocare.reports.sections.common import indicator_table, shortage_table
+from mesocare.i18n import _, fmt_int, fmt_number, fmt_percent, ngettext
+from mesocare.reports.base import Section
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import AREA_LEVELS_PLURAL, SIGNIFICANCE, word
+from mesocare.services.diagnosis.model import Finding, ZoneDiagnosis
+
+VERDICT = {
+    "shortage": ("every vicinity network is in GP shortage by the Flemish rule or the APL"),
+    "partial": ("some vicinity networks are in GP shortage by the Flemish rule or the APL"),
+    "no_shortage": ("no vicinity network is in GP shortage by the Flemish rule or the APL"),
+}
 
 
-def build(ctx: ReportContext) -> Section:
-    t = ctx.territory
-    ind = indicator_table(ctx)
-    z = ind[(ind["level"] == "zone") & (ind["unit_code"] == ctx.zone_code)].set_index(
-        "indicator_id"
+def _card(label: str, f: Finding | None, shown: str | None = None) -> dict:
+    if f is None:
+        return {"label": label, "value": "–", "region": "", "sig": ""}
+    value = shown if shown is not None else _value(f)
+    region = (
+        _("region {value}").format(value=_value(f, f.region_value))
+        if f.region_value is not None
+        else ""
     )
-    areas = ctx.zone_areas
-    n_networks = int(areas["network_code"].dropna().nunique())
+    sig = "" if f.significance == "not_compared" else f.significance
+    rank = (
+        _("rank {rank} of {of} zones").format(rank=f.rank, of=f.rank_of)
+        if f.rank and f.rank_of and f.rank_of > 1
+        else ""
+    )
+    return {
+        "label": label,
+        "value": value,
+        "region": region,
+        "sig": sig,
+        "sig_text": word(SIGNIFICANCE, sig) if sig else "",
+        "rank": rank,
+    }
 
-    def val(i: str, fmt: str) -> str:
-        return format(float(z["value"].loc[i]), fmt) if i in z.index else "–"
 
-    sh = shortage_table(ctx)
-    short, short_label = "–", "networks in GP shortage (Flemish rule)"
-    if sh is not None:
-        nets = areas["network_code"].dropna().unique()
-        sn = sh[(sh["level"] == "network") & sh["unit_code"].isin(nets)]
-        if len(sn):
-            short = f"{int(sn['shortage'].sum())} of {len(sn)}"
-        else:
-            zone_short = bool(sh.loc[sh["unit_code"] == ctx.zone_code, "shortage"].any())
-            short, short_label = (
-                ("yes" if zone_short else "no"),
-                "zone in GP shortage (Flemish rule)",
-            )
+def _value(f: Finding, v: float | None = None) -> str:
+    x = f.value if v is None else v
+    if f.unit == "%":
+        return fmt_percent(x)
+    if f.unit == "inhabitants":
+        return fmt_int(x)
+    return fmt_number(x)
+
+
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
+    f = d.finding
     cards = [
-        {"label": "inhabitants", "value": val("population", ",.0f")},
+        _card(
+            _("inhabitants"),
+            f("population"),
+            fmt_int(f("population").value) if f("population") else None,
+        ),
         {
-            "label": f"areas ({areas['level'].iloc[0].replace('_', ' ')})",
-            "value": f"{len(areas):,}",
+            "label": word(AREA_LEVELS_PLURAL, d.area_level),
+            "value": fmt_int(d.areas),
+            "region": "",
+            "sig": "",
         },
-        {"label": "vicinity networks", "value": str(n_networks) if n_networks else "–"},
-        {"label": "aged 65 and over", "value": val("share_65plus", ".1f") + " %"},
-        {"label": "GPs per 1,000 inhabitants", "value": val("gp_per_1000", ".2f")},
-        {"label": "GPs aged 60+", "value": val("gp_60plus_share", ".0f") + " %"},
         {
-            "label": short_label,
-            "value": short,
+            "label": _("vicinity networks"),
+            "value": fmt_int(len(d.networks)) if d.networks else "–",
+            "region": "",
+            "sig": "",
         },
+        _card(_("aged 65 and over"), f("share_65plus")),
+        _card(_("GPs per 1,000 inhabitants"), f("gp_per_1000")),
+        _card(_("GPs aged 60 and over"), f("gp_60plus_share")),
     ]
-    paragraphs = [
-        f"{t.unit_name(ctx.zone_code)} is one of {len(t.zone_codes())} zone(s) of "
-        f"{t.manifest.name}. Every figure below is compared with the region "
-        f"({t.unit_name(str(areas['region_code'].iloc[0]))}); networks and areas are compared with "
-        "their zone or network. 'Better' and 'worse' mean the parent's value lies outside the 95% "
-        "confidence interval."
+    sh = d.themes.shortage
+    paras = [
+        _(
+            "{zone} is one of {n} zones of {region}. Each figure is compared with the region: "
+            "'better' and 'worse' (or 'higher' and 'lower') mean that the region's value lies "
+            "outside the zone's 95% confidence interval; the rank is among the region's zones."
+        ).format(zone=d.zone.name, n=fmt_int(d.zones_in_region), region=d.region.name)
     ]
-    return Section(
-        "overview",
-        "Key figures",
-        paragraphs=paragraphs,
-        data={"cards": cards, "zone": ctx.zone_code},
-    )
+    if sh is not None:
+        n_short = sum(
+            1 for r in sh.rows if r.unit.level == "network" and (r.rule_shortage or r.apl_shortage)
+        )
+        n_nets = sum(1 for r in sh.rows if r.unit.level == "network")
+        cards.append(
+            {
+                "label": _("networks in GP shortage (Flemish rule or APL)"),
+                "value": _("{n} of {of}").format(n=n_short, of=n_nets) if n_nets else "–",
+                "region": "",
+                "sig": "worse" if sh.verdict == "shortage" else "",
+            }
+        )
+        paras.append(_("GP shortage: {verdict}.").format(verdict=_(VERDICT[sh.verdict])))
+    if d.neighbours:
+        paras.append(
+            ngettext(
+                "Neighbouring zone: {names}.", "Neighbouring zones: {names}.", len(d.neighbours)
+            ).format(names=", ".join(f"{n.name} ({n.code})" for n in d.neighbours))
+        )
+    return Section("overview", _("Key figures"), paragraphs=paras, data={"cards": cards})

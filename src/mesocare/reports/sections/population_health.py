@@ -1,94 +1,98 @@
-"""Report section: the risk pyramid, a prevalence map and care-gap rates of the zone.
-
-Reads the suppressed measures that ``mesocare health run --attach`` saved in the territory
-(table ``population_health``); returns None when the territory has none.
-"""
+"""Population health from person-level records: risk pyramid, prevalences and care gaps
+(suppressed aggregates only, attached with ``mesocare health run --attach``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_percent
+from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import MEASURES, word
+from mesocare.services.diagnosis.model import ZoneDiagnosis
 
-TABLE = "population_health"
-MAP_MEASURE = "multimorbidity"
+
+def _pct(v: float | None) -> float | None:
+    return None if v is None else 100 * v
 
 
-def build(ctx: ReportContext) -> Section | None:
-    m = ctx.territory.tables.get(TABLE)
-    if m is None or m.empty:
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
+    ph = d.themes.population_health
+    if ph is None:
         return None
-    zone, region = ctx.zone_code, ctx.zone_areas["region_code"].iloc[0]
-
-    def unit(level: str, code: str, kind: str) -> pd.DataFrame:
-        sel = m[(m["level"] == level) & (m["unit_code"] == code) & (m["measure_kind"] == kind)]
-        return sel.set_index("measure")
-
-    pyr = unit("zone", zone, "stratum")
-    sec = Section(id="population-health", title="Population health")
-    sec.paragraphs.append(
-        "Risk pyramid, prevalences and care gaps computed from person-level records "
-        "(counts under the suppression threshold are hidden)."
-    )
+    strata = sorted(ph.strata, key=lambda r: r.measure, reverse=True)
     pyramid = pd.DataFrame(
         {
-            "stratum": [
-                "3: intensive case management",
-                "2: care management",
-                "1: support for self-care",
-            ],
-            "persons": [pyr["numerator"].get(f"stratum_{s}") for s in (3, 2, 1)],
-            "share": [pyr["rate"].get(f"stratum_{s}") for s in (3, 2, 1)],
+            _("stratum"): [word(MEASURES, r.measure) for r in strata],
+            _("persons"): [r.numerator for r in strata],
+            _("share (%)"): [_pct(r.rate) for r in strata],
         }
     )
-    sec.tables.append(Table("Risk pyramid of the zone", pyramid))
-    fig = go.Figure(go.Bar(x=pyramid["share"], y=pyramid["stratum"], orientation="h"))
-    fig.update_layout(title="Risk pyramid (share of persons)", height=300, xaxis_tickformat=".0%")
-    sec.figures.append(Figure("Risk pyramid", fig))
-
-    zp, rp = unit("zone", zone, "prevalence"), unit("region", region, "prevalence")
-    prev = pd.DataFrame(
-        {
-            "measure": zp.index,
-            "cases": zp["numerator"].to_numpy(),
-            "crude": zp["rate"].to_numpy(),
-            "age-standardised (ESP 2013)": zp["dsr"].to_numpy(),
-            "95% CI low": zp["dsr_lower"].to_numpy(),
-            "95% CI high": zp["dsr_upper"].to_numpy(),
-            "region (age-standardised)": rp["dsr"].reindex(zp.index).to_numpy(),
-        }
-    )
-    sec.tables.append(Table("Prevalences in the zone and the region", prev))
-
-    areas = ctx.zone_areas
-    am = m[(m["level"] == "area") & (m["measure"] == MAP_MEASURE)].set_index("unit_code")
-    values = am["rate"].reindex(areas["area_code"]).to_numpy()
-    sec.figures.append(
-        Figure(
-            "Multimorbidity (2+ chronic conditions) by area, crude; blank where suppressed",
-            choropleth(
-                areas, values, title="Multimorbidity by area", value_format=".1%", colorscale="Reds"
-            ),
+    fig = go.Figure(
+        go.Bar(
+            x=[r.rate for r in strata],
+            y=[word(MEASURES, r.measure) for r in strata],
+            orientation="h",
+            customdata=[fmt_percent(r.rate, fraction=True) for r in strata],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
-
-    zg, rg = unit("zone", zone, "care_gap"), unit("region", region, "care_gap")
-    gaps = pd.DataFrame(
+    fig.update_layout(
+        title=_("Risk pyramid (share of persons)"), height=300, xaxis_tickformat=".0%"
+    )
+    prev = pd.DataFrame(
         {
-            "care gap": zg.index,
-            "persons missing care": zg["numerator"].to_numpy(),
-            "eligible": zg["denominator"].to_numpy(),
-            "rate": zg["rate"].to_numpy(),
-            "95% CI low": zg["rate_lower"].to_numpy(),
-            "95% CI high": zg["rate_upper"].to_numpy(),
-            "region": rg["rate"].reindex(zg.index).to_numpy(),
+            _("condition"): [word(MEASURES, r.measure) for r in ph.prevalences],
+            _("cases"): [r.numerator for r in ph.prevalences],
+            _("crude (%)"): [_pct(r.rate) for r in ph.prevalences],
+            _("age-standardised, ESP 2013 (%)"): [_pct(r.dsr) for r in ph.prevalences],
+            _("95% interval, low"): [_pct(r.dsr_lower) for r in ph.prevalences],
+            _("95% interval, high"): [_pct(r.dsr_upper) for r in ph.prevalences],
+            _("region, age-standardised (%)"): [_pct(r.region_dsr) for r in ph.prevalences],
         }
     )
-    sec.tables.append(Table("Care gaps in the zone", gaps))
-    sec.data = {
-        "pyramid": pyramid.to_dict(orient="records"),
-        "care_gaps": gaps.astype(object).where(gaps.notna(), None).to_dict(orient="records"),
-    }
-    return sec
+    gaps = pd.DataFrame(
+        {
+            _("care gap"): [word(MEASURES, r.measure) for r in ph.care_gaps],
+            _("persons missing care"): [r.numerator for r in ph.care_gaps],
+            _("eligible"): [r.denominator for r in ph.care_gaps],
+            _("rate (%)"): [_pct(r.rate) for r in ph.care_gaps],
+            _("95% interval, low"): [_pct(r.lower) for r in ph.care_gaps],
+            _("95% interval, high"): [_pct(r.upper) for r in ph.care_gaps],
+            _("region (%)"): [_pct(r.region_rate) for r in ph.care_gaps],
+        }
+    )
+    areas = geo.aligned(ph.area_codes)
+    return Section(
+        "population-health",
+        _("Population health"),
+        paragraphs=[
+            _(
+                "Risk pyramid, prevalences and care gaps computed from person-level records. "
+                "Counts under the suppression threshold are hidden (shown as –), and so is any "
+                "count that would let a hidden one be recovered."
+            )
+        ],
+        figures=[
+            Figure(_("Risk pyramid"), fig),
+            Figure(
+                _("{measure} by area, crude; blank where suppressed.").format(
+                    measure=word(MEASURES, ph.map_measure)
+                ),
+                choropleth(
+                    areas,
+                    [_pct(v) for v in ph.area_rates],
+                    title=word(MEASURES, ph.map_measure),
+                    label=areas["name"],
+                    colorscale="Reds",
+                ),
+            ),
+        ],
+        tables=[
+            Table(_("Risk pyramid of the zone"), pyramid),
+            Table(_("Prevalences in the zone and the region"), prev),
+            Table(_("Care gaps in the zone"), gaps),
+        ],
+    )

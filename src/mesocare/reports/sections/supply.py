@@ -1,128 +1,79 @@
-"""Care supply by discipline, where the providers are, and the Flemish GP shortage flags."""
+"""Care supply by discipline and where the GPs are."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_decimal
+from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth, xy_points
-from mesocare.reports.sections.common import provider_places, shortage_table, zone_units
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import DISCIPLINES, word
+from mesocare.services.diagnosis.model import ZoneDiagnosis
 
 
-def supply_table(
-    providers: pd.DataFrame, zone_code: str, region_code: str, pop_zone: int, pop_region: int
-) -> pd.DataFrame:
-    """Head count, FTE and density per discipline; ``providers`` has zone_code and region_code."""
-    rows = []
-    for disc, g in providers.groupby("discipline", observed=True):
-        z = g[g["zone_code"] == zone_code]
-        n_region = int((g["region_code"] == region_code).sum())
-        rows.append(
-            {
-                "discipline": str(disc).replace("_", " "),
-                "providers (zone)": len(z),
-                "FTE (zone)": round(float(z["fte"].sum()), 1),
-                "per 10,000 (zone)": len(z) / pop_zone * 1e4 if pop_zone else None,
-                "per 10,000 (region)": n_region / pop_region * 1e4 if pop_region else None,
-                "accepting new patients (zone)": (
-                    f"{int(z['accepting_new_patients'].fillna(False).sum())} of {len(z)}"
-                    if z["accepting_new_patients"].notna().any()
-                    else "–"
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def build(ctx: ReportContext) -> Section:
-    t = ctx.territory
-    area_codes, networks, region = zone_units(ctx)
-    pop = ctx.cached(
-        "pop_by_area", lambda: t.population_by_area().set_index("area_code")["population"]
-    )
-    region_pop = ctx.cached(
-        "pop_by_region",
-        lambda: pop.groupby(t.areas.set_index("area_code")["region_code"].reindex(pop.index)).sum(),
-    )
-    pz, pr = int(pop.reindex(area_codes).sum()), int(region_pop.get(region, 0))
-    tables, figures, paras = [], [], []
-    prov = provider_places(ctx)
-    if len(prov):
-        tables.append(
-            Table("Care and welfare supply", supply_table(prov, ctx.zone_code, region, pz, pr))
-        )
-        zp = prov[prov["zone_code"] == ctx.zone_code]
-        gps = zp[zp["discipline"] == "gp"]
-        if len(gps):
-            pts = xy_points(
-                gps["x"], gps["y"], gps["name"] + " · FTE " + gps["fte"].round(2).astype(str)
-            )
-            areas = ctx.zone_areas
-            dens = areas["area_code"].map(pop) / areas["area_km2"]
-            figures.append(
-                Figure(
-                    "GPs (dots) over population density (inhabitants per km²).",
-                    choropleth(
-                        areas,
-                        dens,
-                        title="GPs and population density",
-                        label=areas["name"],
-                        colorscale="Blues",
-                        points=pts,
-                    ),
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
+    s = d.themes.supply
+    if not s.has_providers:
+        return Section(
+            "supply",
+            _("Care supply"),
+            paragraphs=[
+                _(
+                    "This territory has no provider data, so care supply, GP shortage and "
+                    "access cannot be described. Add a provider list (for example from the "
+                    "Sociale Kaart) to the territory to fill these sections."
                 )
-            )
-    else:
-        paras.append(
-            "This territory has no provider data: care supply cannot be described. "
-            "Import a provider list (e.g. from the Sociale Kaart) to fill this section."
+            ],
         )
-    sh = shortage_table(ctx)
-    sa = None if sh is None else sh[sh["level"] == "area"]
-    if sh is not None and sa is not None and len(sa):
-        areas = ctx.zone_areas
-        flag = (
-            areas["area_code"]
-            .map(sa.set_index("unit_code")["shortage"])
-            .map({True: "shortage", False: "no shortage"})
+    rows = s.disciplines
+    frame = pd.DataFrame(
+        {
+            _("discipline"): [word(DISCIPLINES, r.discipline) for r in rows],
+            _("providers in the zone"): [r.providers for r in rows],
+            _("FTE in the zone"): [r.fte for r in rows],
+            _("per 10,000 inhabitants, zone"): [r.per_10000 for r in rows],
+            _("per 10,000 inhabitants, region"): [r.region_per_10000 for r in rows],
+            _("accepting new patients"): [
+                _("{n} of {of}").format(n=r.accepting, of=r.accepting_known)
+                if r.accepting is not None
+                else "–"
+                for r in rows
+            ],
+        }
+    )
+    figures = []
+    if s.gps:
+        th = d.themes.indicators
+        areas = geo.aligned(th.areas.codes)
+        dens = th.areas.values.get("density_per_km2", [None] * len(areas))
+        pts = xy_points(
+            [g.x for g in s.gps],
+            [g.y for g in s.gps],
+            [f"{g.name} · {g.area_name} · {_('FTE')} {fmt_decimal(g.fte, 2)}" for g in s.gps],
         )
         figures.append(
             Figure(
-                "Flemish GP shortage rule per area: fewer than 90 GPs under 65 per 100,000, or fewer "
-                "than 125 inhabitants/km² with fewer than 120 per 100,000.",
+                _("GPs (dots) over the population density (inhabitants per km²)."),
                 choropleth(
-                    areas, flag, title="GP shortage areas", label=areas["name"], categorical=True
+                    areas,
+                    dens,
+                    title=_("GPs and population density"),
+                    label=areas["name"],
+                    colorscale="Blues",
+                    points=pts,
                 ),
             )
         )
-        pop_short = int(sa.loc[sa["shortage"].astype(bool), "population"].sum())
-        paras.append(
-            f"{int(sa['shortage'].sum())} of {len(sa)} areas, home to {pop_short:,} "
-            f"inhabitants ({pop_short / pz * 100 if pz else 0:.1f}%), meet the Flemish GP "
-            "shortage rule. Small areas rarely hold a GP practice, so the network and zone "
-            "rows below are the fairer reading."
-        )
-        units = sh[
-            sh["level"].isin(["network", "zone"]) & sh["unit_code"].isin(networks + [ctx.zone_code])
-        ]
-        names = dict(zip(t.units["unit_code"], t.units["name"], strict=True))
-        ut = pd.DataFrame(
-            {
-                "unit": [names.get(c, c) for c in units["unit_code"]],
-                "level": units["level"].to_numpy(),
-                "GPs under 65 per 100,000": units["gp_under65_per_100k"].to_numpy(),
-                "inhabitants per km²": units["density_per_km2"].to_numpy(),
-                "shortage": units["shortage"].to_numpy(),
-                "reason": units["reason"].to_numpy(),
-            }
-        )
-        cls = pd.DataFrame({"shortage": ["flag" if s else "" for s in units["shortage"]]})
-        tables.append(Table("GP shortage by network and for the zone", ut, cls))
     return Section(
         "supply",
-        "Care supply and GP shortage",
-        paragraphs=paras,
+        _("Care supply"),
+        paragraphs=[
+            _(
+                "Head counts and full-time equivalents of the care and welfare providers located "
+                "in the zone, and their density against the region."
+            )
+        ],
         figures=figures,
-        tables=tables,
-        data={"supply": tables[0].frame.to_dict(orient="records") if tables else []},
+        tables=[Table(_("Care and welfare supply"), frame)],
     )

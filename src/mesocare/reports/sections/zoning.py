@@ -1,109 +1,109 @@
-"""Zoning: the zone's vicinity networks on a map with their populations, and how the zone's
-networks and the region's zones score (population against bounds, contiguity, compactness)."""
+"""Zones and vicinity networks: populations against bounds, contiguity and compactness."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from mesocare.reports.base import Figure, ReportContext, Section, Table
+from mesocare.i18n import _, fmt_int, fmt_percent
+from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth
-
-#: Bounds of a Flemish primary care zone in the 2017 call (DOMAIN.md); a documented default.
-ZONE_MIN_POPULATION = 75_000
-ZONE_MAX_POPULATION = 125_000
-#: Vicinity networks are scored against their mean population ± this share.
-NETWORK_TOLERANCE = 0.3
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.reports.sections.words import BOUNDS, word
+from mesocare.services.diagnosis.model import ZoneDiagnosis, ZoningRow
 
 
-def _classes(frame: pd.DataFrame) -> pd.DataFrame:
-    cls = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    cls["bounds"] = ["" if b == "within" else "flag" for b in frame["bounds"]]
-    cls["contiguous"] = ["" if c else "flag" for c in frame["contiguous"]]
-    return cls
+def _table(rows: list[ZoningRow], caption: str) -> Table:
+    bounds, contiguous = _("population against the bounds"), _("contiguous")
+    frame = pd.DataFrame(
+        {
+            _("code"): [r.unit.code for r in rows],
+            _("name"): [r.unit.name for r in rows],
+            _("areas"): [r.areas for r in rows],
+            _("inhabitants"): [r.population for r in rows],
+            bounds: [word(BOUNDS, r.bounds) for r in rows],
+            contiguous: [r.contiguous for r in rows],
+            _("mean distance to the population centre (km)"): [r.compactness_km for r in rows],
+        }
+    )
+    cls = pd.DataFrame(
+        {
+            bounds: ["" if r.bounds == "within" else "flag" for r in rows],
+            contiguous: ["" if r.contiguous else "flag" for r in rows],
+        }
+    )
+    return Table(caption, frame, cls)
 
 
-def _named(frame: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:
-    names = dict(zip(ctx.territory.units["unit_code"], ctx.territory.units["name"], strict=True))
-    out = frame.copy()
-    out.insert(1, "name", [names.get(z, z) for z in out["zone"]])
-    return out.rename(columns={"zone": "code"})
-
-
-def build(ctx: ReportContext) -> Section | None:
-    from mesocare.services.zoning import evaluate_zoning, network_bounds
-
-    t = ctx.territory
-    areas = ctx.zone_areas
-    if not len(areas):
+def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
+    z = d.themes.zoning
+    if z is None:
         return None
-    region = str(areas["region_code"].iloc[0])
     figures, tables, paras = [], [], []
-    data: dict = {}
-    nets = areas["network_code"]
-    if nets.notna().any():
-        n_nets = int(nets.nunique())
-        pop = t.population_by_area().set_index("area_code")["population"]
-        lo, hi = network_bounds(
-            float(pop.reindex(areas["area_code"]).sum()), n_nets, NETWORK_TOLERANCE
-        )
-        ev = ctx.cached(
-            f"zoning_networks_{ctx.zone_code}",
-            lambda: evaluate_zoning(
-                t, level="network", zone_code=ctx.zone_code, min_population=lo, max_population=hi
-            ),
-        )
-        net_pop = ev.zones.set_index("zone")["population"]
-        label = nets.astype("string").fillna("(none)")
-        cat = [f"{c} ({net_pop.get(c, 0):,} inh.)" for c in label]
+    if z.networks:
+        pop = {r.unit.code: r.population for r in z.networks}
+        names = {r.unit.code: r.unit.name for r in z.networks}
+        areas = geo.aligned(z.area_codes)
+        none = _("(no network)")
+        cat = [
+            f"{names.get(n, n)} ({fmt_int(pop.get(n, 0))} {_('inh.')})" if n else none
+            for n in z.area_network
+        ]
         figures.append(
             Figure(
-                "Vicinity networks of the zone, with their populations.",
+                _("Vicinity networks of the zone, with their populations."),
                 choropleth(
-                    areas, cat, title="Vicinity networks", label=areas["name"], categorical=True
+                    areas, cat, title=_("Vicinity networks"), label=areas["name"], categorical=True
                 ),
             )
         )
+        tol = fmt_percent(z.network_tolerance, 0, fraction=True)
         tables.append(
-            Table(
-                f"Vicinity networks: population against {lo:,.0f}–{hi:,.0f} (mean ± "
-                f"{NETWORK_TOLERANCE:.0%}), contiguity and compactness (population-weighted mean "
-                "distance to the network's population centre)",
-                _named(ev.zones, ctx),
-                _classes(_named(ev.zones, ctx)),
+            _table(
+                z.networks,
+                _(
+                    "Vicinity networks: population against {lo}–{hi} (the mean ± {tol}), "
+                    "contiguity and compactness"
+                ).format(lo=fmt_int(z.network_min), hi=fmt_int(z.network_max), tol=tol),
             )
         )
-        s = ev.summary
+        below = sum(r.bounds == "below minimum" for r in z.networks)
+        above = sum(r.bounds == "above maximum" for r in z.networks)
+        broken = sum(not r.contiguous for r in z.networks)
         paras.append(
-            f"The zone has {n_nets} vicinity networks of {s['min_zone_population']:,.0f} to "
-            f"{s['max_zone_population']:,.0f} inhabitants; {s['below_minimum']} below and "
-            f"{s['above_maximum']} above the mean ± {NETWORK_TOLERANCE:.0%}, "
-            f"{s['not_contiguous']} not contiguous. `mesocare zone networks` proposes a redraw."
+            _(
+                "The zone has {n} vicinity networks of {lo} to {hi} inhabitants; {below} below "
+                "and {above} above the mean ± {tol}; {broken} not contiguous."
+            ).format(
+                n=len(z.networks),
+                lo=fmt_int(min(r.population for r in z.networks)),
+                hi=fmt_int(max(r.population for r in z.networks)),
+                below=below,
+                above=above,
+                tol=tol,
+                broken=broken,
+            )
         )
-        data["networks"] = s
-    ev_region = ctx.cached(
-        f"zoning_region_{region}",
-        lambda: evaluate_zoning(
-            t,
-            region_code=region,
-            min_population=ZONE_MIN_POPULATION,
-            max_population=ZONE_MAX_POPULATION,
-        ),  # fmt: skip
-    )
-    frame = _named(ev_region.zones, ctx)
     tables.append(
-        Table(
-            f"Zones of the region: population against {ZONE_MIN_POPULATION:,}–"
-            f"{ZONE_MAX_POPULATION:,} (the 2017 Flemish call), contiguity and compactness",
-            frame,
-            _classes(frame),
+        _table(
+            z.zones,
+            _(
+                "Zones of the region: population against {lo}–{hi} (the 2017 Flemish call), "
+                "contiguity and compactness"
+            ).format(lo=fmt_int(z.zone_min), hi=fmt_int(z.zone_max)),
         )
     )
-    s = ev_region.summary
     paras.append(
-        f"Of the region's {s['zones']} zones, {s['below_minimum']} have fewer than "
-        f"{ZONE_MIN_POPULATION:,} and {s['above_maximum']} more than {ZONE_MAX_POPULATION:,} "
-        f"inhabitants; {s['not_contiguous']} are not contiguous. `mesocare zone draw` proposes "
-        "zones within bounds and `mesocare zone evaluate` scores any proposal."
+        _(
+            "Of the region's {n} zones, {below} have fewer than {lo} and {above} more than {hi} "
+            "inhabitants; {broken} are not contiguous. Compactness is the population-weighted "
+            "mean distance from each area to its zone's population centre."
+        ).format(
+            n=len(z.zones),
+            below=sum(r.bounds == "below minimum" for r in z.zones),
+            above=sum(r.bounds == "above maximum" for r in z.zones),
+            lo=fmt_int(z.zone_min),
+            hi=fmt_int(z.zone_max),
+            broken=sum(not r.contiguous for r in z.zones),
+        )
     )
-    data["region_zones"] = s
-    return Section("zoning", "Zones and vicinity networks", paras, figures, tables, data)
+    return Section("zoning", _("Zones and vicinity networks"), paras, figures, tables)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mesocare.reports.sections.population import pyramid_shares
+from mesocare.services.diagnosis.shared import pyramid_shares
 
 
 def test_pyramid_shares_equal_a_plain_pivot(leuven):

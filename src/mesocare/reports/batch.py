@@ -1,0 +1,153 @@
+"""Every zone's report of a territory: diagnoses in one pass, HTML written by parallel workers,
+the Plotly bundle written once beside the reports, and a sortable index of the zones."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import pandas as pd
+
+from mesocare.atomic import write_text
+from mesocare.i18n import _, use_locale
+from mesocare.reports.base import Table
+from mesocare.reports.diagnosis import write_report
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.services.diagnosis import TerritoryResults, ZoneDiagnosis, diagnose_zones
+from mesocare.territory import Territory
+
+PLOTLY_FILE = "plotly.min.js"
+#: (territory, diagnoses, language, format) inherited by forked workers during a pool's lifetime.
+_SHARED: tuple[Territory, dict[str, ZoneDiagnosis], str, str] | None = None
+
+
+def report_name(zone: str, fmt: str) -> str:
+    return f"diagnosis-{zone}.{fmt}"
+
+
+def _one(zone: str, out_dir: str) -> tuple[str, str]:
+    assert _SHARED is not None
+    territory, diagnoses, lang, fmt = _SHARED
+    path = write_report(
+        diagnoses[zone],
+        ZoneGeometry.of(territory, zone),
+        Path(out_dir) / report_name(zone, fmt),
+        fmt,
+        lang=lang,
+        plotly_src=PLOTLY_FILE if fmt == "html" else None,
+    )
+    return zone, str(path)
+
+
+def write_all(
+    territory: Territory,
+    out_dir: str | Path,
+    *,
+    fmt: str = "html",
+    lang: str = "en",
+    workers: int | None = None,
+    zones: list[str] | None = None,
+    on_done: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Write one report per zone into ``out_dir`` (and ``index.html``); returns zone → path."""
+    global _SHARED
+    codes = zones or territory.zone_codes()
+    for z in codes:
+        territory.require_zone(z)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    diagnoses = diagnose_zones(territory, codes, shared=TerritoryResults(territory))
+    if fmt == "html":
+        _write_shared_assets(out)
+    n = max(1, min(workers or os.cpu_count() or 1, len(codes)))
+    done: dict[str, Path] = {}
+    _SHARED = (territory, diagnoses, lang, fmt)
+    try:
+        if n == 1 or "fork" not in mp.get_all_start_methods():
+            for z in codes:
+                done[z] = Path(_one(z, str(out))[1])
+                if on_done:
+                    on_done(z)
+        else:
+            with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
+                futures = [pool.submit(_one, z, str(out)) for z in codes]
+                for f in as_completed(futures):
+                    z, p = f.result()
+                    done[z] = Path(p)
+                    if on_done:
+                        on_done(z)
+    finally:
+        _SHARED = None
+    with use_locale(lang):
+        _write_index(territory, diagnoses, done, out)
+    return {z: done[z] for z in codes}
+
+
+def _write_shared_assets(out: Path) -> None:
+    from mesocare.reports import render
+
+    writer = getattr(render, "write_shared_assets", None)
+    if writer is not None:
+        writer(out)
+    else:
+        from plotly.offline import get_plotlyjs
+
+        write_text(out / PLOTLY_FILE, get_plotlyjs())
+
+
+def index_table(diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path]) -> Table:
+    """Every zone with its key figures and the region's value."""
+    rows = []
+    for z, d in diagnoses.items():
+        row: dict[str, object] = {_("code"): z, _("zone"): d.zone.name}
+        for iid, label in (
+            ("population", _("inhabitants")),
+            ("share_65plus", _("aged 65+ (%)")),
+            ("gp_per_1000", _("GPs per 1,000")),
+            ("gp_under65_per_100k", _("GPs under 65 per 100,000")),
+        ):
+            f = d.finding(iid)
+            row[label] = f.value if f else None
+            if iid != "population":
+                row[_("{label}, region").format(label=label)] = f.region_value if f else None
+        sh = d.themes.shortage
+        row[_("networks in GP shortage")] = (
+            sum(
+                1
+                for r in sh.rows
+                if r.unit.level == "network" and (r.rule_shortage or r.apl_shortage)
+            )
+            if sh
+            else None
+        )
+        rows.append(row)
+    table = Table(_("Zones"), pd.DataFrame(rows))
+    links = {_("zone"): [done[z].name for z in diagnoses]}
+    try:
+        return Table(table.caption, table.frame, links=links)  # type: ignore[call-arg]
+    except TypeError:
+        return table
+
+
+def _write_index(
+    territory: Territory, diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path], out: Path
+) -> None:
+    from mesocare.reports import render
+
+    table = index_table(diagnoses, done)
+    title = _("Zone diagnoses: {name}").format(name=territory.manifest.name)
+    sub = _("{n} zones; reference year {year}").format(
+        n=len(diagnoses), year=territory.manifest.reference_year
+    )
+    make = getattr(render, "render_index", None)
+    if make is not None:
+        page = make(title, sub, table, synthetic=territory.manifest.synthetic)
+    else:
+        page = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1><p>{sub}</p>{render.table_html(table)}</body></html>"
+        )
+    write_text(out / "index.html", page)
