@@ -98,6 +98,11 @@ class AccessResult:
     demand: np.ndarray
 
 
+def area_origins(territory: Territory) -> Locations:
+    """The areas' centroids as travel origins (computed once when planning many zones)."""
+    return _origins(territory)
+
+
 def _origins(territory: Territory) -> Locations:
     c = territory.areas.geometry.centroid
     return Locations(territory.areas["area_code"].to_numpy(), c.x.to_numpy(), c.y.to_numpy())
@@ -191,17 +196,19 @@ def plan_sites(
     method: str = "milp",
     fte_step: float = 1.0,
     candidates: Locations | None = None,
+    origins: Locations | None = None,
 ) -> SitePlan:
     """Choose sites for ``new_fte`` new FTEs that most reduce the population-weighted shortfall
     below ``target`` among the areas of ``zone_code`` (all areas if None). Candidate sites are
     the centroids of those areas unless given. ``target`` defaults to the shortage threshold
-    (APL: 2.5) or else the territory's population-weighted mean accessibility."""
+    (APL: 2.5) or else the territory's population-weighted mean accessibility. ``origins`` may
+    pass the areas' centroids already computed (:func:`area_origins`) when planning many zones."""
     req = base.request
     a = base.areas
     if zone_code is not None:
         territory.require_zone(zone_code)
     scope = (a["zone_code"] == zone_code).to_numpy() if zone_code else np.ones(len(a), bool)
-    origins = _origins(territory)
+    origins = origins if origins is not None else _origins(territory)
     if candidates is None:
         candidates = Locations(origins.codes[scope], origins.x[scope], origins.y[scope])
     elif req.travel.by_code:

@@ -9,7 +9,9 @@ zones. The report, ``--format json`` and the web pages only render this object.
 from __future__ import annotations
 
 import difflib
+import multiprocessing as mp
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from mesocare import __version__
 from mesocare.errors import UnknownCodeError
@@ -71,7 +73,7 @@ def diagnose(
     step("shortage")
     short = access.shortage(sh, zone, networks, findings)
     step("accessibility")
-    acc = access.accessibility(sh, zone, networks)
+    acc = access.accessibility(sh, zone, short)
     step("zoning")
     zon = other.zoning(sh, zone)
     step("financing")
@@ -130,16 +132,50 @@ def diagnose_zones(
     zones: Iterable[str] | None = None,
     *,
     shared: TerritoryResults | None = None,
+    workers: int = 1,
     on_done: Callable[[str], None] | None = None,
 ) -> dict[str, ZoneDiagnosis]:
-    """The diagnosis of every zone (or of ``zones``) in one pass over shared results."""
+    """The diagnosis of every zone (or of ``zones``) in one pass over shared results.
+
+    With ``workers > 1`` (and the ``fork`` start method) the territory-wide results are computed
+    first, then the zones are shared among forked processes that inherit them; same result.
+    """
+    global _SHARED
     sh = shared if shared is not None else TerritoryResults(territory)
-    out = {}
-    for z in list(zones) if zones is not None else territory.zone_codes():
-        out[z] = diagnose(territory, z, shared=sh)
-        if on_done:
-            on_done(z)
-    return out
+    codes = list(zones) if zones is not None else territory.zone_codes()
+    for z in codes:
+        territory.require_zone(z)
+    out: dict[str, ZoneDiagnosis] = {}
+    n = max(1, min(workers, len(codes)))
+    if n == 1 or "fork" not in mp.get_all_start_methods():
+        for z in codes:
+            out[z] = diagnose(territory, z, shared=sh)
+            if on_done:
+                on_done(z)
+        return out
+    sh.prepare()
+    chunks = [codes[i::n] for i in range(n)]
+    _SHARED = (territory, sh)
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
+            for part in pool.map(_diagnose_chunk, chunks):
+                for z, d in part:
+                    out[z] = d
+                    if on_done:
+                        on_done(z)
+    finally:
+        _SHARED = None
+    return {z: out[z] for z in codes}
+
+
+#: (territory, shared results) inherited by forked workers during a pool's lifetime.
+_SHARED: tuple[Territory, TerritoryResults] | None = None
+
+
+def _diagnose_chunk(zones: list[str]) -> list[tuple[str, ZoneDiagnosis]]:
+    assert _SHARED is not None
+    territory, sh = _SHARED
+    return [(z, diagnose(territory, z, shared=sh)) for z in zones]
 
 
 def resolve_zone(territory: Territory, text: str | None) -> str:

@@ -141,7 +141,7 @@ def _apl_finding(shared: TerritoryResults, zone: str) -> Finding:
 
 
 def accessibility(
-    shared: TerritoryResults, zone: str, networks: list[str]
+    shared: TerritoryResults, zone: str, short: ShortageTheme | None
 ) -> AccessibilityTheme | None:
     from mesocare.services.accessibility import plan_sites
 
@@ -152,17 +152,14 @@ def accessibility(
     rows = shared.area_rows[zone]
     areas = res.areas.iloc[rows]
     z = shared.apl_units.loc[("zone", zone)]
-    plan = plan_sites(shared.territory, res, REPORT_NEW_FTE, zone_code=zone)
+    plan = plan_sites(shared.territory, res, REPORT_NEW_FTE, zone_code=zone, origins=shared.origins)
     names = shared.names
     area_of_site = plan.sites["code"].astype(str)
     gain = plan.areas.set_index("area_code")["change"]
     codes = areas["area_code"].astype(str).tolist()
     worst = plan.areas.sort_values("before").head(10)
     travel = req.travel
-    nets = []
-    sh = shortage(shared, zone, networks, [])
-    if sh is not None:
-        nets = [r for r in sh.rows if r.unit.level == "network"]
+    nets = [r for r in short.rows if r.unit.level == "network"] if short is not None else []
     return AccessibilityTheme(
         findings=[_apl_finding(shared, zone)],
         method="apl",

@@ -99,12 +99,12 @@ def zone_findings(shared: TerritoryResults, zone: str) -> list[Finding]:
 
 def unit_values(shared: TerritoryResults, zone: str, level: str, codes: list[str]) -> UnitValues:
     """Every indicator's value and comparison for the zone's areas or networks, by column."""
-    ind = shared.indicators_by_zone.get(zone, shared.indicators.iloc[0:0])
-    sub = ind[((ind["level"] == level) & ind["unit_code"].isin(codes)).to_numpy()]
-    ids = [i for i in INDICATORS if i in set(sub["indicator_id"])]
-    val = sub.pivot(index="unit_code", columns="indicator_id", values="value").reindex(codes)
-    cmp_ = sub.pivot(index="unit_code", columns="indicator_id", values="comparison").reindex(codes)
-    values = {i: [num(v) for v in val[i].to_numpy(dtype=float, na_value=np.nan)] for i in ids}
+    val, cmp_ = shared.wide(level)
+    val, cmp_ = val.reindex(codes), cmp_.reindex(codes)
+    ids = [i for i in INDICATORS if i in val.columns and val[i].notna().any()]
+    values = {
+        i: [num(v) for v in val[i].to_numpy(dtype=float, na_value=np.nan).tolist()] for i in ids
+    }
     sig = {i: [significance(c) for c in cmp_[i].tolist()] for i in ids}
     return UnitValues(
         level=level,  # type: ignore[arg-type]

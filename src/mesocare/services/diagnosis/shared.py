@@ -8,6 +8,7 @@ each zone reads small tables instead of filtering the whole territory again.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mesocare.errors import MesocareError
 from mesocare.indicators import INDICATORS, compute_indicators, gp_shortage, unit_counts
 from mesocare.territory import Territory
 from mesocare.territory.schema import AGE_BANDS
@@ -35,6 +37,22 @@ class TerritoryResults:
 
     def __init__(self, territory: Territory) -> None:
         self.territory = territory
+
+    def prepare(self) -> None:
+        """Compute every territory-wide result now (before forking workers that share them)."""
+        names = ["names", "unit_zone", "zone_region", "area_rows", "neighbours", "pyramids"]
+        names += ["indicators_by_zone", "zone_stats", "provider_places", "providers_by_zone"]
+        if len(self.territory.providers):
+            names.append("supply_counts")
+        if self.has_gps:
+            names += ["shortage_by_zone", "apl_units", "origins"]
+        for name in names:
+            getattr(self, name)
+        self.wide("area")
+        self.wide("network")
+        for name in ("practice_tables", "area_features"):
+            with contextlib.suppress(MesocareError):  # no practices: no financing theme
+                getattr(self, name)
 
     # --- units and places -----------------------------------------------------------------
     @cached_property
@@ -139,7 +157,46 @@ class TerritoryResults:
             spread[(str(iid), str(region))] = (int(ok.sum()), *map(float, q))  # type: ignore[assignment]
         return ZoneStats(rank=rank, spread=spread)
 
+    def wide(self, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Values and comparisons of every unit of ``level`` (rows) and indicator (columns)."""
+        cache = self.__dict__.setdefault("_wide", {})
+        if level not in cache:
+            ind = self.indicators
+            sub = ind[(ind["level"] == level).to_numpy()]
+            cache[level] = (
+                sub.pivot(index="unit_code", columns="indicator_id", values="value"),
+                sub.pivot(index="unit_code", columns="indicator_id", values="comparison"),
+            )
+        return cache[level]
+
     # --- supply and shortage --------------------------------------------------------------
+    @cached_property
+    def supply_counts(self) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        """Per (zone, discipline): providers, FTE, accepting, accepting known; providers per
+        (region, discipline); population per region."""
+        p = self.provider_places.assign(
+            discipline=lambda d: d["discipline"].astype(str),
+            acc=lambda d: d["accepting_new_patients"].astype("boolean"),
+        )
+        by_zone = p.groupby(["zone_code", "discipline"]).agg(
+            providers=("provider_id", "size"),
+            fte=("fte", "sum"),
+            accepting=("acc", "sum"),
+            known=("acc", "count"),
+        )
+        by_region = p.groupby(["region_code", "discipline"]).size()
+        a = self.territory.areas
+        region_pop = self.pop_by_area.groupby(
+            a.set_index("area_code")["region_code"].reindex(self.pop_by_area.index)
+        ).sum()
+        return by_zone, by_region, region_pop
+
+    @cached_property
+    def origins(self) -> Any:
+        from mesocare.services.accessibility import area_origins
+
+        return area_origins(self.territory)
+
     @cached_property
     def has_gps(self) -> bool:
         return bool((self.territory.providers["discipline"] == "gp").any())

@@ -68,31 +68,28 @@ def supply(shared: TerritoryResults, zone: str, findings: list[Finding]) -> Supp
     if not len(prov):
         return SupplyTheme(findings=[], has_providers=False)
     region = shared.zone_region[zone]
-    pop = shared.pop_by_area
+    by_zone, by_region, region_pop = shared.supply_counts
     areas = shared.zone_areas(zone)
-    pz = float(pop.reindex(areas["area_code"]).sum())
-    region_codes = shared.territory.areas.loc[
-        shared.territory.areas["region_code"] == region, "area_code"
-    ]
-    pr = float(pop.reindex(region_codes).sum())
-    zp = shared.providers_by_zone.get(zone, prov.iloc[0:0])
-    in_region = prov[(prov["region_code"] == region).to_numpy()]
+    pz = float(shared.pop_by_area.reindex(areas["area_code"]).sum())
+    pr = float(region_pop.get(region, 0))
+    zc = by_zone.loc[zone] if zone in by_zone.index.get_level_values(0) else by_zone.iloc[0:0]
     rows = []
-    for disc in sorted(set(prov["discipline"].astype(str))):
-        z = zp[(zp["discipline"] == disc).to_numpy()]
-        n_region = int((in_region["discipline"] == disc).sum())
-        acc = z["accepting_new_patients"]
+    for disc in sorted(set(by_zone.index.get_level_values(1))):
+        n = int(zc.at[disc, "providers"]) if disc in zc.index else 0
+        known = int(zc.at[disc, "known"]) if disc in zc.index else 0
+        n_region = int(by_region.get((region, disc), 0))
         rows.append(
             SupplyRow(
                 discipline=disc,
-                providers=len(z),
-                fte=round(float(z["fte"].sum()), 2),
-                per_10000=len(z) / pz * 1e4 if pz else None,
+                providers=n,
+                fte=round(float(zc.at[disc, "fte"]), 2) if disc in zc.index else 0.0,
+                per_10000=n / pz * 1e4 if pz else None,
                 region_per_10000=n_region / pr * 1e4 if pr else None,
-                accepting=int(acc.fillna(False).astype(bool).sum()) if acc.notna().any() else None,
-                accepting_known=int(acc.notna().sum()),
+                accepting=int(zc.at[disc, "accepting"]) if known else None,
+                accepting_known=known,
             )
         )
+    zp = shared.providers_by_zone.get(zone, prov.iloc[0:0])
     gps = zp[(zp["discipline"] == "gp").to_numpy()]
     sites = [
         ProviderSite(
