@@ -22,8 +22,9 @@ from mesocare.population import engine as E
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.rules import HealthParams
 from mesocare.population.synthetic import write_synthetic
-from mesocare.population.tables import PersonTables, save_person_tables, table_paths
+from mesocare.population.tables import save_person_tables, table_paths
 from mesocare.territory import Territory, load_territory, save_territory
+from mesocare.territory.person_tables import PersonTables
 
 log = logging.getLogger(__name__)
 RESULT_TABLE = "population_health"
