@@ -139,9 +139,9 @@ def test_precomputed_tables_give_the_same_results(leuven):
 
 
 def test_report_section_without_practices(leuven):
-    from mesocare.financing.patient_lists import LISTS_TABLE, PRACTICES_TABLE
     from mesocare.reports.base import ReportContext
     from mesocare.reports.sections import financing
+    from mesocare.territory.practice_lists import LISTS_TABLE, PRACTICES_TABLE
 
     prac, lists = F.practice_tables(leuven)
     prac = prac[prac["zone_code"] != "Z01"].reset_index(drop=True)

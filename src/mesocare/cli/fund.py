@@ -167,8 +167,8 @@ def lists_cmd(
     json_out: JsonOpt = None,
 ) -> None:
     """Derive (synthetic) enrolled patient lists of the GP practices and summarise them."""
-    from mesocare.financing.patient_lists import with_practice_lists
     from mesocare.services.financing import practice_tables
+    from mesocare.territory.practice_lists import with_practice_lists
 
     terr = _territory(territory)
     if seed is not None or not {"gp_practices", "practice_lists"} <= set(terr.tables):

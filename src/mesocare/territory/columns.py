@@ -184,18 +184,20 @@ def _check_column(s: pd.Series, col: Column, ck: _Checker) -> pd.Series:
     if kind is Kind.INT:
         frac = ~nulls & (num.fillna(0) % 1 != 0).to_numpy()
         ck.first_bad(frac, "not a whole number", values=num, show=float, expected="a whole number")
-        out = num.astype("Int64" if col.nullable else "int64")
+        vals: pd.Series = num.astype("Int64" if col.nullable else "int64")
     else:
-        out = num.astype("float64")
+        vals = num.astype("float64")
     if col.min_value is not None:
-        low = ~nulls & (out < col.min_value).fillna(False).to_numpy(dtype=bool)
-        ck.first_bad(low, "value too small", values=out, show=float, expected=f">= {col.min_value}")
-    if col.max_value is not None:
-        high = ~nulls & (out > col.max_value).fillna(False).to_numpy(dtype=bool)
+        low = ~nulls & (vals < col.min_value).fillna(False).to_numpy(dtype=bool)
         ck.first_bad(
-            high, "value too large", values=out, show=float, expected=f"<= {col.max_value}"
+            low, "value too small", values=vals, show=float, expected=f">= {col.min_value}"
         )
-    return out
+    if col.max_value is not None:
+        high = ~nulls & (vals > col.max_value).fillna(False).to_numpy(dtype=bool)
+        ck.first_bad(
+            high, "value too large", values=vals, show=float, expected=f"<= {col.max_value}"
+        )
+    return vals
 
 
 def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = None) -> pd.DataFrame:
