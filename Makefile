@@ -21,11 +21,13 @@ test: $(STAMP)
 	bash scripts/ensure-java.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --cov=mesocare --cov-report=term:skip-covered
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) demo-output

@@ -102,7 +102,8 @@ def child(engine: str, work: Path, threads: int, memory_limit: str) -> dict:
     from mesocare.population.aggregate import compute_measures
     from mesocare.population.codelists import load_codelists
     from mesocare.population.rules import HealthParams
-    from mesocare.population.tables import TABLES, table_paths
+    from mesocare.population.tables import table_paths
+    from mesocare.territory.person_tables import TABLES
 
     cl, params = load_codelists(), HealthParams(reference_date=REF)
     areas = pd.read_parquet(work / "areas.parquet")
@@ -227,7 +228,8 @@ def main() -> None:
     if a.reuse and (work / "areas.parquet").exists() and (work / "persons").is_dir():
         import pyarrow.parquet as pq
 
-        from mesocare.population.tables import TABLES, table_paths
+        from mesocare.population.tables import table_paths
+        from mesocare.territory.person_tables import TABLES
 
         paths = table_paths(work / "persons")
         rows = {n: pq.ParquetFile(paths[n]).metadata.num_rows for n in TABLES}

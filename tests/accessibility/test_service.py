@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from mesocare.accessibility import MatrixFile
 from mesocare.errors import ParameterError
-from mesocare.reports.base import ReportContext
 from mesocare.services.accessibility import (
     AccessRequest,
     Method,
@@ -133,11 +132,16 @@ def test_cli(leuven, tmp_path):
 
 
 def test_report_section(leuven):
-    from mesocare.reports.diagnosis import SECTION_BUILDERS
-    from mesocare.reports.sections.accessibility import build
+    from mesocare.reports.diagnosis import SECTIONS
+    from mesocare.reports.sections.accessibility import render
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import diagnose
 
-    assert build in SECTION_BUILDERS
-    sec = build(ReportContext(leuven, "Z01"))
+    assert render in SECTIONS
+    d = diagnose(leuven, "Z01")
+    sec = render(d, ZoneGeometry.of(leuven, "Z01"))
     assert sec is not None and sec.id == "accessibility"
-    assert len(sec.figures) >= 2 and len(sec.tables) == 2
-    assert sec.to_json()["data"]["new_fte"] == 2.0
+    assert len(sec.figures) >= 2 and len(sec.tables) == 1
+    a = d.themes.accessibility
+    assert a.new_fte == 2.0 and sum(s.fte for s in a.sites) == pytest.approx(2.0)
+    assert a.shortfall_after <= a.shortfall_before

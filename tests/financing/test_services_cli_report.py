@@ -90,19 +90,24 @@ def test_cli_cpts_params_and_errors(tmp_path):
 
 
 def test_report_section(leuven):
-    from mesocare.reports.base import ReportContext
     from mesocare.reports.sections import financing
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import diagnose
 
-    s = financing.build(ReportContext(leuven, "Z01"))
+    d = diagnose(leuven, "Z01")
+    s = financing.render(d, ZoneGeometry.of(leuven, "Z01"))
     assert s is not None and len(s.figures) == 3
-    json.dumps(s.to_json())
+    f = d.themes.financing
+    assert {p.practice_id for p in f.practices} == {x.practice_id for x in f.layers}
+    assert sum(a.need_rule_eur for a in f.allocation) == pytest.approx(f.budget_eur, abs=0.01)
+    json.loads(f.model_dump_json())
 
 
 def test_registered_in_the_diagnosis_report():
-    from mesocare.reports.diagnosis import SECTION_BUILDERS
+    from mesocare.reports.diagnosis import SECTIONS
     from mesocare.reports.sections import financing
 
-    assert financing.build in SECTION_BUILDERS
+    assert financing.render in SECTIONS
 
 
 def test_precomputed_tables_give_the_same_results(leuven):
@@ -139,14 +144,13 @@ def test_precomputed_tables_give_the_same_results(leuven):
 
 
 def test_report_section_without_practices(leuven):
-    from mesocare.financing.patient_lists import LISTS_TABLE, PRACTICES_TABLE
-    from mesocare.reports.base import ReportContext
-    from mesocare.reports.sections import financing
+    from mesocare.services.diagnosis import TerritoryResults, diagnose
+    from mesocare.territory.practice_lists import LISTS_TABLE, PRACTICES_TABLE
 
     prac, lists = F.practice_tables(leuven)
     prac = prac[prac["zone_code"] != "Z01"].reset_index(drop=True)
     lists = lists[lists["practice_id"].isin(set(prac["practice_id"]))].reset_index(drop=True)
     t = leuven.with_tables(**{PRACTICES_TABLE: prac, LISTS_TABLE: lists})
-    cache: dict = {}
-    assert financing.build(ReportContext(t, "Z01", cache)) is None
-    assert financing.build(ReportContext(t, "Z02", cache)) is not None
+    shared = TerritoryResults(t)
+    assert diagnose(t, "Z01", shared=shared).themes.financing is None
+    assert diagnose(t, "Z02", shared=shared).themes.financing is not None

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from mesocare.population import engine as E
-from mesocare.population.tables import PersonTables, save_person_tables, table_paths
+from mesocare.population.tables import save_person_tables, table_paths
+from mesocare.territory.person_tables import PersonTables
 
 
 def run_engine(engine, tables: PersonTables, folder: Path, codelists, params, by="area_code"):

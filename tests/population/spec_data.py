@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mesocare.population.tables import PersonTables
+from mesocare.territory.person_tables import PersonTables
 
 NaT = None
 

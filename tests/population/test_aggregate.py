@@ -16,7 +16,7 @@ from mesocare.population import aggregate as A
 from mesocare.population import engine as E
 from mesocare.population.codelists import load_codelists
 from mesocare.population.rules import HealthParams, load_params
-from mesocare.population.tables import PersonTables
+from mesocare.territory.person_tables import PersonTables
 
 PARAMS = HealthParams(reference_date=date(2020, 12, 31), min_count=5)
 AREAS = pd.DataFrame(

@@ -7,9 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from mesocare.cli import _app
-from mesocare.reports.base import ReportContext
-from mesocare.reports.diagnosis import SECTION_BUILDERS
+from mesocare.reports.diagnosis import SECTIONS
 from mesocare.reports.sections import population_health as section
+from mesocare.reports.sections.geo import ZoneGeometry
+from mesocare.services.diagnosis import diagnose
 from mesocare.territory import load_territory, save_territory
 
 
@@ -74,8 +75,10 @@ def test_ids_only_on_flag(workspace):
 def test_report_section(workspace, leuven):
     root, _, _ = workspace
     territory = load_territory(root / "terr")
-    sec = section.build(ReportContext(territory=territory, zone_code="Z01"))
+    d = diagnose(territory, "Z01")
+    ph = d.themes.population_health
+    assert ph is not None and abs(sum(r.rate for r in ph.strata) - 1) < 1e-9
+    sec = section.render(d, ZoneGeometry.of(territory, "Z01"))
     assert sec is not None and len(sec.tables) == 3 and len(sec.figures) == 2
-    assert abs(sec.tables[0].frame["share"].sum() - 1) < 1e-9
-    assert section.build in SECTION_BUILDERS
-    assert section.build(ReportContext(territory=leuven, zone_code="Z01")) is None
+    assert section.render in SECTIONS
+    assert diagnose(leuven, "Z01").themes.population_health is None

@@ -3,7 +3,6 @@ import pytest
 from typer.testing import CliRunner
 
 from mesocare.errors import UnknownCodeError
-from mesocare.reports.base import ReportContext
 from mesocare.reports.sections import zoning as section
 from mesocare.services import zoning as svc
 from mesocare.zoning import ZoningParams
@@ -111,14 +110,19 @@ def test_cli_draw_networks_evaluate(leuven, tmp_path):
 
 
 def test_section_is_registered():
-    from mesocare.reports.diagnosis import SECTION_BUILDERS
+    from mesocare.reports.diagnosis import SECTIONS
 
-    assert section.build in SECTION_BUILDERS
+    assert section.render in SECTIONS
 
 
 def test_report_section(leuven):
-    s = section.build(ReportContext(leuven, "Z01"))
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import diagnose
+
+    d = diagnose(leuven, "Z01")
+    s = section.render(d, ZoneGeometry.of(leuven, "Z01"))
     assert s is not None and len(s.figures) == 1 and len(s.tables) == 2
-    assert s.data["region_zones"]["below_minimum"] == 1
-    assert np.isfinite(s.data["networks"]["compactness_km"])
-    s.to_json()
+    z = d.themes.zoning
+    assert sum(r.bounds == "below minimum" for r in z.zones) == 1
+    assert all(np.isfinite(r.compactness_km) for r in z.networks)
+    assert sum(r.population for r in z.networks) == 102_275

@@ -7,8 +7,6 @@ Without ``--territory`` the synthetic demo territory is used (and said so).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mesocare.atomic import write_text
 from mesocare.cli._common import console
 from mesocare.errors import ParameterError
 
@@ -51,27 +50,15 @@ def _territory(path: Path | None):  # type: ignore[no-untyped-def]
     return load_territory(path)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _outputs(
     df: pd.DataFrame, csv: Path | None, js: Path | None, extra: dict[str, Any] | None = None
 ) -> None:
     if csv is not None:
-        _atomic_write(csv, df.to_csv(index=False))
+        write_text(csv, df.to_csv(index=False))
         console.print(f"CSV written to {csv}")
     if js is not None:
         payload = {**(extra or {}), "rows": json.loads(df.to_json(orient="records"))}
-        _atomic_write(js, json.dumps(payload, indent=2, ensure_ascii=False))
+        write_text(js, json.dumps(payload, indent=2, ensure_ascii=False))
         console.print(f"JSON written to {js}")
 
 
@@ -138,7 +125,7 @@ def params_cmd(
     if kind not in P.PACKAGED:
         raise ParameterError(f"unknown parameter set '{kind}'; known: {', '.join(P.PACKAGED)}")
     if write is not None:
-        _atomic_write(write, P.packaged_text(P.PACKAGED[kind][0]))
+        write_text(write, P.packaged_text(P.PACKAGED[kind][0]))
         console.print(f"Packaged '{kind}' parameters written to {write}")
         return
     params = P.load(kind, check)
@@ -167,8 +154,8 @@ def lists_cmd(
     json_out: JsonOpt = None,
 ) -> None:
     """Derive (synthetic) enrolled patient lists of the GP practices and summarise them."""
-    from mesocare.financing.patient_lists import with_practice_lists
     from mesocare.services.financing import practice_tables
+    from mesocare.territory.practice_lists import with_practice_lists
 
     terr = _territory(territory)
     if seed is not None or not {"gp_practices", "practice_lists"} <= set(terr.tables):

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from mesocare.atomic import file_write
 from mesocare.cli._common import console
 
 zone_app = typer.Typer(
@@ -175,7 +176,8 @@ def evaluate_cmd(
     _print_table(ev.zones, f"Evaluation ({level}s)")
     _print_summary(ev.summary, "Summary")
     if out is not None:
-        ev.zones.to_csv(out, index=False)
+        with file_write(out) as f:
+            ev.zones.to_csv(f, index=False)
         console.print(f"Written to {out}")
 
 

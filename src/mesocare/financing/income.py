@@ -1,6 +1,7 @@
 """Yearly income of GP practices under the classic model, the New Deal and a Cappuccino mix.
 
-Inputs are the ``gp_practices`` and ``practice_lists`` tables (:mod:`.patient_lists`) and a
+Inputs are the ``gp_practices`` and ``practice_lists`` tables
+(:mod:`mesocare.territory.practice_lists`) and a
 :class:`~mesocare.financing.parameters.PracticePaymentParams`. Output is a long table, one row per
 practice x model x layer with the amount in integer cents (``cents``) and euros (``eur``), and a
 ``kind`` that groups layers across models: ``service`` (fees per act: fee-for-service, milk),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from mesocare.errors import ParameterError, ValidationError
 from mesocare.territory import Territory
+from mesocare.territory.practice_lists import expected_chronic_share, load_calibration
 from mesocare.territory.schema import age_band_lower
 
 #: criterion → definition (all in [0, 1]).
@@ -39,8 +40,6 @@ _AGE_GROUPS = {
 def area_features(territory: Territory) -> pd.DataFrame:
     """One row per area: codes, population and every criterion of :data:`FEATURES` (NaN where the
     territory lacks the attribute it needs)."""
-    from mesocare.financing.patient_lists import expected_chronic_share, load_calibration
-
     a = territory.areas[["area_code", "network_code", "zone_code"]].copy()
     pop = territory.population
     wide = (

@@ -1,7 +1,8 @@
 """Payment rules as data: versioned TOML parameter sets loaded into strict pydantic models.
 
-Every amount is a :class:`Figure` (value, source, date, whether it is *unconfirmed*). The packaged
-sets live in ``financing/params/``; a user passes their own file with the same keys. A wrong file
+Every amount is a :class:`~mesocare.params.Figure` (value, source, date, whether it is
+*unconfirmed*), parsed by :func:`mesocare.params.parse`. The packaged sets live in
+``financing/params/``; a user passes their own file with the same keys. A wrong file
 (an unknown key, a missing key, a wrong type) raises :class:`~mesocare.errors.ParameterError` whose
 message names the file and the key, e.g. ``new_deal.capitation.2.eur_per_patient_year.value``.
 """
@@ -9,41 +10,20 @@ message names the file and the key, e.g. ``new_deal.capitation.2.eur_per_patient
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import pydantic
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from mesocare.errors import ParameterError
+from mesocare.params import Figure, Meta, Strict, parse
+from mesocare.params import packaged_text as _packaged_text
 
 SIZE_CLASSES: tuple[str, ...] = ("T1", "T2", "T3", "T4")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Figure(_Strict):
-    """One documented amount or rate."""
-
-    value: float = Field(ge=0)
-    source: str
-    date: dt.date
-    unconfirmed: bool = False
-
-
-class Meta(_Strict):
-    name: str
-    version: str
-    valid_from: dt.date
-    description: str = ""
-
-
 # ----- practice payments ------------------------------------------------------------------------
-class Classic(_Strict):
+class Classic(Strict):
     consultation_fee_eur: Figure
     home_visit_fee_eur: Figure
     gmd_fee_eur_per_patient_year: Figure
@@ -51,21 +31,21 @@ class Classic(_Strict):
     premium_eur_per_practice_year: Figure
 
 
-class CapitationCell(_Strict):
+class CapitationCell(Strict):
     age_from: int = Field(ge=0)
     age_to: int = Field(ge=0)
     bim: bool
     eur_per_patient_year: Figure
 
 
-class ManagementTier(_Strict):
+class ManagementTier(Strict):
     min_gps: int = Field(ge=0)
     min_employees: int = Field(ge=0)
     min_patients: int = Field(ge=0)
     eur_per_quarter: Figure
 
 
-class NursePremium(_Strict):
+class NursePremium(Strict):
     min_nurse_hours_per_week: Figure
     first_patients: Figure
     first_eur_per_year: Figure
@@ -74,7 +54,7 @@ class NursePremium(_Strict):
     max_eur_per_year: Figure
 
 
-class NewDeal(_Strict):
+class NewDeal(Strict):
     consultation_fee_eur: Figure
     home_visit_fee_eur: Figure
     chronic_supplement_eur_per_patient_year: Figure
@@ -105,20 +85,20 @@ class NewDeal(_Strict):
         raise ParameterError(f"no capitation cell for age {age_lower}, bim={bim}")
 
 
-class Cappuccino(_Strict):
+class Cappuccino(Strict):
     coffee_eur_per_weighted_patient_year: Figure
     milk_consultation_fee_eur: Figure
     milk_home_visit_fee_eur: Figure
     cream_eur_per_patient_year_at_full_achievement: Figure
 
 
-class MaisonMedicale(_Strict):
+class MaisonMedicale(Strict):
     gp_eur_per_patient_month: Figure
     nurse_eur_per_patient_month: Figure
     physio_eur_per_patient_month: Figure
 
 
-class PracticePaymentParams(_Strict):
+class PracticePaymentParams(Strict):
     meta: Meta
     classic: Classic
     new_deal: NewDeal
@@ -130,7 +110,7 @@ class PracticePaymentParams(_Strict):
 ByClass = dict[Literal["T1", "T2", "T3", "T4"], float]
 
 
-class SizeClasses(_Strict):
+class SizeClasses(Strict):
     t2_from_population: int = Field(gt=0)
     t3_from_population: int = Field(gt=0)
     t4_above_population: int = Field(gt=0)
@@ -142,7 +122,7 @@ class SizeClasses(_Strict):
         return self
 
 
-class ClassAmounts(_Strict):
+class ClassAmounts(Strict):
     source: str
     date: dt.date
     unconfirmed: bool = False
@@ -156,7 +136,7 @@ class ClassAmounts(_Strict):
         return self
 
 
-class StartUp(_Strict):
+class StartUp(Strict):
     variant: Literal["a", "b"]
     source: str
     date: dt.date
@@ -168,13 +148,13 @@ class StartUp(_Strict):
         return float(getattr(self, self.variant)[size_class])
 
 
-class CptsPayment(_Strict):
+class CptsPayment(Strict):
     advance_share: Figure
     balance_delay_months: Figure
     contract_years: Figure
 
 
-class CptsParams(_Strict):
+class CptsParams(Strict):
     meta: Meta
     size_classes: SizeClasses
     functioning_grant: ClassAmounts
@@ -184,7 +164,7 @@ class CptsParams(_Strict):
 
 
 # ----- need weights and the zorgraad grant -------------------------------------------------------
-class NeedWeightsParams(_Strict):
+class NeedWeightsParams(Strict):
     meta: Meta
     weights: dict[str, Figure]
 
@@ -201,7 +181,7 @@ class NeedWeightsParams(_Strict):
         return {k: f.value for k, f in self.weights.items()}
 
 
-class ZorgraadGrant(_Strict):
+class ZorgraadGrant(Strict):
     budget_eur_per_year: Figure
 
 
@@ -210,7 +190,6 @@ class ZorgraadParams(NeedWeightsParams):
 
 
 # ----- loading ------------------------------------------------------------------------------------
-M = TypeVar("M", bound=BaseModel)
 
 PACKAGED: dict[str, tuple[str, type[BaseModel]]] = {
     "practice_payment": ("practice_payment_be_2024.toml", PracticePaymentParams),
@@ -221,27 +200,8 @@ PACKAGED: dict[str, tuple[str, type[BaseModel]]] = {
 
 
 def packaged_text(filename: str) -> str:
-    return resources.files("mesocare.financing").joinpath(f"params/{filename}").read_text("utf-8")
-
-
-def parse(text: str, model: type[M], *, file: str) -> M:
-    """Validate TOML text against ``model``; errors name the file and the dotted key."""
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{file}: malformed TOML ({exc})") from None
-    try:
-        return model.model_validate(data)
-    except pydantic.ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (not in the parameter schema)"
-        elif err["type"] == "missing":
-            msg = "missing key"
-        found = "" if err["type"] in ("missing", "extra_forbidden") else f"; found {err['input']!r}"
-        raise ParameterError(f"{file}: key '{key}': {msg}{found}") from None
+    """The text of a parameter set packaged in ``financing/params/``."""
+    return _packaged_text("mesocare.financing", f"params/{filename}")
 
 
 def load(kind: str, path: str | Path | None = None) -> Any:

@@ -31,7 +31,7 @@ import sqlglot as sg
 from mesocare.errors import ParameterError
 from mesocare.population.codelists import CodeLists
 from mesocare.population.rules import HealthParams
-from mesocare.population.tables import TABLES
+from mesocare.territory.person_tables import TABLES
 
 ENGINES = ("duckdb", "spark")
 N_BANDS = 20  # AGE_BANDS: 0-4 … 90-94, 95+

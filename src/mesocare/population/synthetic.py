@@ -29,14 +29,9 @@ import pyarrow.parquet as pq
 from mesocare.atomic import folder_swap
 from mesocare.errors import ParameterError
 from mesocare.population.codelists import CodeLists, load_codelists
-from mesocare.population.tables import (
-    MANIFEST_FILE,
-    TABLES,
-    PersonTables,
-    load_person_tables,
-    write_manifest,
-)
+from mesocare.population.tables import MANIFEST_FILE, load_person_tables, write_manifest
 from mesocare.territory import AGE_BANDS, SEXES, Territory
+from mesocare.territory.person_tables import TABLES, PersonTables
 
 EPOCH = date(1970, 1, 1)
 SCHEMA = {

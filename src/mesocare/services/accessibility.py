@@ -5,8 +5,6 @@ The CLI (``mesocare access``) and the diagnosis report both call these functions
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +32,7 @@ from mesocare.accessibility import (
     weighted_by_unit,
 )
 from mesocare.accessibility.decay import Decay
+from mesocare.atomic import path_write
 from mesocare.errors import ParameterError, UnknownCodeError
 from mesocare.territory import Discipline, Territory
 
@@ -250,27 +249,17 @@ def plan_sites(
 def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str = "accessibility") -> Path:
     """Write a result atomically: GeoPackage (``.gpkg``, needs geometry), CSV or Parquet."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=p.suffix, dir=p.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        suffix = p.suffix.lower()
-        if suffix == ".gpkg":
-            if not isinstance(frame, gpd.GeoDataFrame):
-                raise ParameterError(f"{p}: a GeoPackage needs a table with geometry; use .csv")
-            tmp.unlink()
+    suffix = p.suffix.lower()
+    if suffix not in (".gpkg", ".csv", ".parquet"):
+        raise ParameterError(f"{p}: unsupported output format; use .gpkg, .csv or .parquet")
+    if suffix == ".gpkg" and not isinstance(frame, gpd.GeoDataFrame):
+        raise ParameterError(f"{p}: a GeoPackage needs a table with geometry; use .csv")
+    table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    with path_write(p) as tmp:
+        if isinstance(frame, gpd.GeoDataFrame) and suffix == ".gpkg":
             frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
         elif suffix == ".csv":
-            pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_csv(tmp, index=False)
-        elif suffix == ".parquet":
-            pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_parquet(
-                tmp, index=False
-            )
+            table.to_csv(tmp, index=False)
         else:
-            raise ParameterError(f"{p}: unsupported output format; use .gpkg, .csv or .parquet")
-        tmp.replace(p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+            table.to_parquet(tmp, index=False)
     return p

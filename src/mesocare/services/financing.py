@@ -10,8 +10,8 @@ import pandas as pd
 
 from mesocare.errors import ParameterError
 from mesocare.financing import allocation, cpts, income, need, parameters
-from mesocare.financing.patient_lists import tables_of
 from mesocare.territory import Territory
+from mesocare.territory.practice_lists import tables_of
 
 LEVELS = ("network", "zone", "practice", "area")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,14 +17,16 @@ from typing import Any
 
 import pandas as pd
 
+from mesocare.atomic import path_write
 from mesocare.errors import ParameterError
 from mesocare.population import aggregate as A
 from mesocare.population import engine as E
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.rules import HealthParams
 from mesocare.population.synthetic import write_synthetic
-from mesocare.population.tables import PersonTables, save_person_tables, table_paths
+from mesocare.population.tables import save_person_tables, table_paths
 from mesocare.territory import Territory, load_territory, save_territory
+from mesocare.territory.person_tables import PersonTables
 
 log = logging.getLogger(__name__)
 RESULT_TABLE = "population_health"
@@ -120,16 +123,16 @@ def write_results(
         out / "population_health.csv",
         out / "parameters.json",
     ]
-    tmp = [p.with_name(f".{p.name}.tmp") for p in paths]
-    result.measures.to_parquet(tmp[0], index=False)
-    result.measures.to_csv(tmp[1], index=False)
-    tmp[2].write_text(json.dumps(params.describe(), indent=2))
     if ids is not None:
         paths.append(out / "target_ids.csv")
-        tmp.append(out / ".target_ids.csv.tmp")
-        ids.to_csv(tmp[-1], index=False)
-    for t, p in zip(tmp, paths, strict=True):
-        t.replace(p)
+    # each file is written beside its target; none replaces its target unless all were written
+    with ExitStack() as stack:
+        tmp = [stack.enter_context(path_write(p)) for p in paths]
+        result.measures.to_parquet(tmp[0], index=False)
+        result.measures.to_csv(tmp[1], index=False)
+        tmp[2].write_text(json.dumps(params.describe(), indent=2), encoding="utf-8")
+        if ids is not None:
+            ids.to_csv(tmp[3], index=False)
     return paths
 
 

@@ -6,8 +6,6 @@ The CLI (``mesocare zone …``) and the report's zoning section call these funct
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mesocare.atomic import path_write
 from mesocare.errors import ParameterError, UnknownCodeError
 from mesocare.territory import Territory
 from mesocare.zoning import (
@@ -333,15 +332,10 @@ def write_zoning(
     suffix = target.suffix.lower()
     if suffix not in (".gpkg", ".csv"):
         raise ParameterError(f"--out must end in .gpkg or .csv; found '{target.name}'")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with path_write(target) as tmp:
         if suffix == ".csv":
             pd.DataFrame(assignment.drop(columns="geometry")).to_csv(tmp, index=False)
         else:
-            tmp.unlink()
             assignment.to_file(tmp, layer="areas", driver="GPKG", engine="pyogrio")
             zones = (
                 assignment[[zone_column, "population", "geometry"]]
@@ -349,8 +343,4 @@ def write_zoning(
                 .reset_index()
             )
             zones.to_file(tmp, layer="zones", driver="GPKG", engine="pyogrio")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target

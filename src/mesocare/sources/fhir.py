@@ -27,9 +27,9 @@ from fhir.resources.R4B import (
 )
 
 from mesocare.errors import ValidationError
-from mesocare.population.tables import PersonTables
 from mesocare.sources.placement import place
 from mesocare.territory import Territory
+from mesocare.territory.person_tables import PersonTables
 
 SYSTEMS = {
     "http://snomed.info/sct": "SNOMED-CT",

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from mesocare.errors import ValidationError
-from mesocare.population.tables import PersonTables
 from mesocare.sources.placement import place
 from mesocare.territory import Territory
+from mesocare.territory.person_tables import PersonTables
 
 ENCOUNTER_KINDS = {
     "wellness": "gp_consultation",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mesocare.errors import UnknownCodeError, ValidationError
 from mesocare.territory import schema as S
+from mesocare.territory.columns import check_table
 
 
 class Source(BaseModel):
@@ -117,16 +118,16 @@ class Territory:
                 found=sorted(kinds),
                 expected="Polygon or MultiPolygon",
             )
-        a = S.check_table(
+        a = check_table(
             pd.DataFrame(areas.drop(columns="geometry")), S.AREAS, file=where("areas.gpkg")
         )
         areas_out = gpd.GeoDataFrame(a, geometry=geom.values, crs=areas.crs)
-        u = S.check_table(units, S.UNITS, file=where("units.parquet"))
-        p = S.check_table(population, S.POPULATION, file=where("population.parquet"))
-        attrs = S.check_table(
+        u = check_table(units, S.UNITS, file=where("units.parquet"))
+        p = check_table(population, S.POPULATION, file=where("population.parquet"))
+        attrs = check_table(
             area_attributes, S.AREA_ATTRIBUTES, file=where("area_attributes.parquet")
         )
-        prov = S.check_table(providers, S.PROVIDERS, file=where("providers.parquet"))
+        prov = check_table(providers, S.PROVIDERS, file=where("providers.parquet"))
         codes = set(a["area_code"])
         _check_codes(p["area_code"], codes, where("population.parquet"), "area_code", "areas")
         _check_codes(

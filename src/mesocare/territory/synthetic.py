@@ -35,6 +35,7 @@ from scipy.cluster.vq import kmeans2
 
 from mesocare.errors import ParameterError
 from mesocare.territory.bundle import AttributeDefinition, Manifest, Source, Territory
+from mesocare.territory.practice_lists import with_practice_lists
 from mesocare.territory.schema import AGE_BANDS, SEXES, Discipline
 
 CRS = "EPSG:31370"
@@ -373,9 +374,7 @@ def generate(
     )
     territory = Territory.build(manifest, areas, units, population, area_attributes, providers)
     # GP practices' enrolled lists (age band x sex x BIM x chronic status) and activity, derived
-    # from the same territory and seed; the financing engine reads them (see patient_lists.py)
-    from mesocare.financing.patient_lists import with_practice_lists
-
+    # from the same territory and seed; the financing engine reads them (see practice_lists.py)
     return with_practice_lists(territory, seed=spec.seed)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mesocare.errors import ValidationError
-from mesocare.financing.patient_lists import (
+from mesocare.territory.practice_lists import (
     LISTS_TABLE,
     PRACTICES_TABLE,
     check_tables,

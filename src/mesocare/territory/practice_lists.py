@@ -1,4 +1,4 @@
-"""Synthetic enrolled patient lists of GP practices, derived from a territory (deterministic).
+"""GP practices' enrolled patient lists: the two tables' schemas, their check, a synthetic generator.
 
 The synthetic territory has GP practices (``providers.practice_id``) but no patients. This module
 derives, from a seed, two optional tables added with ``Territory.with_tables``:
@@ -10,7 +10,7 @@ derives, from a seed, two optional tables added with ``Territory.with_tables``:
     ``patients`` (enrolled, i.e. with a global medical record at the practice), ``consultations``
     and ``home_visits`` in the reference year.
 
-How (figures in ``financing/params/patient_lists.toml``, all approximate):
+How (figures in ``territory/data/practice_lists.toml``, all approximate):
 1. each area's residents by age band and sex hold a GMD with probability ``gmd_share``;
 2. BIM status follows the area's ``bim_share`` (higher at 65+, same area mean); chronic-condition
    status follows an age-specific prevalence, higher for BIM patients;
@@ -20,44 +20,42 @@ How (figures in ``financing/params/patient_lists.toml``, all approximate):
    with chronic and BIM status, drawn Poisson; a share of them, rising with age, are home visits.
 
 Real data (EHR extracts) can replace both tables: same columns, checked by :func:`check_tables`.
+The financing engine (``financing/``) computes money from them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from mesocare.errors import ValidationError
-from mesocare.financing.parameters import Figure, Meta, packaged_text, parse
-from mesocare.territory import AGE_BANDS, SEXES, Territory
-from mesocare.territory.schema import age_band_lower
+from mesocare.params import Figure, Meta, Strict, packaged_text, parse
+from mesocare.territory.bundle import Territory
+from mesocare.territory.columns import Column, Kind, TableSchema, check_table
+from mesocare.territory.schema import AGE_BANDS, SEXES, age_band_lower
 
 PRACTICES_TABLE = "gp_practices"
 LISTS_TABLE = "practice_lists"
 _SALT = 6  # keeps these draws independent of the territory generator's stream
 
 
-class _S(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Enrolment(_S):
+class _Enrolment(Strict):
     gmd_share: Figure
     distance_decay_km: Figure
 
 
-class _Bim(_S):
+class _Bim(Strict):
     age_65plus_factor: Figure
 
 
-class _Chronic(_S):
+class _Chronic(Strict):
     age_from: list[int] = Field(min_length=1)
     share: list[float] = Field(min_length=1)
     bim_factor: float = Field(ge=0)
 
 
-class _Activity(_S):
+class _Activity(Strict):
     age_from: list[int] = Field(min_length=1)
     contacts_per_year: list[float] = Field(min_length=1)
     chronic_factor: float = Field(ge=0)
@@ -65,14 +63,14 @@ class _Activity(_S):
     home_visit_share: list[float] = Field(min_length=1)
 
 
-class _Practice(_S):
+class _Practice(Strict):
     employees_per_gp: float = Field(ge=0)
     nurse_probability_group: float = Field(ge=0, le=1)
     nurse_probability_solo: float = Field(ge=0, le=1)
     nurse_hours_per_week_mean: float = Field(ge=0)
 
 
-class ListCalibration(_S):
+class ListCalibration(Strict):
     meta: Meta
     enrolment: _Enrolment
     bim: _Bim
@@ -82,8 +80,10 @@ class ListCalibration(_S):
 
 
 def load_calibration(text: str | None = None) -> ListCalibration:
-    file = "mesocare:financing/params/patient_lists.toml"
-    return parse(text or packaged_text("patient_lists.toml"), ListCalibration, file=file)
+    """The packaged calibration (``territory/data/practice_lists.toml``) or ``text`` (TOML)."""
+    file = "mesocare:territory/data/practice_lists.toml"
+    text = text or packaged_text("mesocare.territory", "data/practice_lists.toml")
+    return parse(text, ListCalibration, file=file)
 
 
 def _by_age(age_from: list[int], values: list[float]) -> np.ndarray:
@@ -254,60 +254,47 @@ def with_practice_lists(territory: Territory, *, seed: int | None = None) -> Ter
     return territory.with_tables(**{PRACTICES_TABLE: prac, LISTS_TABLE: lists})
 
 
-_PRACTICE_COLS = {
-    "practice_id": "text",
-    "network_code": "text",
-    "zone_code": "text",
-    "n_gps": "int",
-    "gp_fte": "number",
-    "employees": "int",
-    "nurse_hours_per_week": "number",
-    "quality_achievement": "number",
-}
-_LIST_COLS = {
-    "practice_id": "text",
-    "age_band": "text",
-    "sex": "text",
-    "bim": "bool",
-    "chronic": "bool",
-    "patients": "int",
-    "consultations": "int",
-    "home_visits": "int",
-}
+def _counts(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, Kind.INT, min_value=0) for n in names)
+
+
+def _amounts(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, Kind.FLOAT, min_value=0) for n in names)
+
+
+PRACTICES = TableSchema(
+    PRACTICES_TABLE,
+    (
+        Column("practice_id", Kind.TEXT, unique=True),
+        Column("network_code", Kind.TEXT, nullable=True),
+        Column("zone_code", Kind.TEXT),
+        *_counts("n_gps"),
+        *_amounts("gp_fte"),
+        *_counts("employees"),
+        *_amounts("nurse_hours_per_week"),
+        Column("quality_achievement", Kind.FLOAT, min_value=0, max_value=1),
+    ),
+)
+LISTS = TableSchema(
+    LISTS_TABLE,
+    (
+        Column("practice_id", Kind.TEXT),
+        Column("age_band", Kind.CATEGORY, allowed=AGE_BANDS),
+        Column("sex", Kind.CATEGORY, allowed=SEXES),
+        Column("bim", Kind.BOOL),
+        Column("chronic", Kind.BOOL),
+        *_counts("patients", "consultations", "home_visits"),
+    ),
+)
 
 
 def check_tables(practices: pd.DataFrame, lists: pd.DataFrame) -> None:
     """Raise a ValidationError naming the table, column and row of the first problem."""
-    for name, df, cols in (
-        (PRACTICES_TABLE, practices, _PRACTICE_COLS),
-        (LISTS_TABLE, lists, _LIST_COLS),
-    ):
-        for col, kind in cols.items():
-            if col not in df.columns:
-                raise ValidationError("missing column", file=name, column=col)
-            s = df[col]
-            if kind in ("int", "number"):
-                v = pd.to_numeric(s, errors="coerce")
-                bad = v.isna() | (v < 0)
-                if bool(bad.any()):
-                    i = int(np.flatnonzero(bad.to_numpy())[0])
-                    raise ValidationError(
-                        "not a number >= 0", file=name, column=col, row=i + 1, found=s.iloc[i]
-                    )
-    bad = ~lists["age_band"].isin(AGE_BANDS)
-    if bool(bad.any()):
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValidationError(
-            "unknown age band",
-            file=LISTS_TABLE,
-            column="age_band",
-            row=i + 1,
-            found=lists["age_band"].iloc[i],
-            expected="0-4 … 95+",
-        )
-    bad = ~lists["practice_id"].isin(set(practices["practice_id"]))
-    if bool(bad.any()):
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+    check_table(practices, PRACTICES)
+    check_table(lists, LISTS)
+    bad = ~lists["practice_id"].isin(set(practices["practice_id"])).to_numpy(dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
         raise ValidationError(
             "practice not in gp_practices",
             file=LISTS_TABLE,
@@ -329,8 +316,11 @@ def tables_of(
 
 
 __all__ = [
+    "LISTS",
     "LISTS_TABLE",
+    "PRACTICES",
     "PRACTICES_TABLE",
+    "ListCalibration",
     "check_tables",
     "expected_chronic_share",
     "generate_lists",
