@@ -70,13 +70,19 @@ def test_report_and_json_come_from_the_same_diagnosis(diagnosis, geometry):
     data = json.loads(render_report(diagnosis, geometry, "json"))
     assert data == json.loads(diagnosis.model_dump_json())
     assert data["zone"]["code"] == "Z01" and data["synthetic"] is True
-    pop = next(f for f in data["themes"]["indicators"]["findings"] if f["indicator_id"] == "population")
+    pop = next(
+        f for f in data["themes"]["indicators"]["findings"] if f["indicator_id"] == "population"
+    )
     assert pop["value"] == 102_275
 
 
 @pytest.mark.parametrize(
     ("lang", "number", "word"),
-    [("nl", "102.275", "Bevolking"), ("fr", "102\u202f275", "Population"), ("en", "102,275", "Population")],
+    [
+        ("nl", "102.275", "Bevolking"),
+        ("fr", "102\u202f275", "Population"),
+        ("en", "102,275", "Population"),
+    ],
 )
 def test_three_languages_with_their_number_formats(diagnosis, geometry, lang, number, word):
     page = render_report(diagnosis, geometry, "html", lang=lang)
@@ -96,7 +102,9 @@ def test_report_without_providers_says_so(leuven):
     )
     d = diagnose(t, "Z01")
     assert d.themes.shortage is None and d.themes.accessibility is None
-    supply = next(s for s in build_report(d, ZoneGeometry.of(t, "Z01")).sections if s.id == "supply")
+    supply = next(
+        s for s in build_report(d, ZoneGeometry.of(t, "Z01")).sections if s.id == "supply"
+    )
     assert any("no provider data" in p for p in supply.paragraphs)
 
 
@@ -154,9 +162,20 @@ def test_cli_demo_and_diagnose(tmp_path):
     assert r.returncode == 2 and "ends in .pdf" in r.stdout + r.stderr
     r = _run("diagnose", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.html"))
     assert r.returncode == 2 and "territory.toml" in r.stdout + r.stderr
-    r = _run("diagnose", t, "--out", str(tmp_path / "demo" / "territory" / "territory.toml"), "--format", "json")
+    r = _run(
+        "diagnose",
+        t,
+        "--out",
+        str(tmp_path / "demo" / "territory" / "territory.toml"),
+        "--format",
+        "json",
+    )
     assert r.returncode == 2
-    assert (tmp_path / "demo" / "territory" / "territory.toml").read_text().startswith(("name", "format"))
+    assert (
+        (tmp_path / "demo" / "territory" / "territory.toml")
+        .read_text()
+        .startswith(("name", "format"))
+    )
     r = _run("diagnose", "--schema")
     assert r.returncode == 0 and json.loads(r.stdout)["title"] == "Mesocare zone diagnosis"
 

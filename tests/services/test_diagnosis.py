@@ -8,6 +8,7 @@ import math
 import jsonschema
 import pandas as pd
 import pytest
+from tests.indicators.conftest import TINY_AREAS, TINY_ATTRIBUTES, TINY_PROVIDERS, build_territory
 
 from mesocare.errors import MesocareError
 from mesocare.indicators import compute_indicators
@@ -18,7 +19,6 @@ from mesocare.services.diagnosis import (
     json_schema,
     resolve_zone,
 )
-from tests.indicators.conftest import TINY_AREAS, TINY_ATTRIBUTES, TINY_PROVIDERS, build_territory
 
 Z = 1.959963984540054
 
