@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
-from mesocare.i18n import _, fmt_number, fmt_percent
+from mesocare.i18n import _, fmt_decimal, fmt_number, fmt_percent
 from mesocare.reports.base import PlotDict
 
 PALETTE = [
@@ -162,6 +162,15 @@ def default_formatter(value_format: str = ".3g") -> Formatter:
     return lambda v: fmt_number(v)
 
 
+def tick_formatter(ticks: Sequence[float], value_format: str = ".3g") -> Formatter:
+    """Tick labels with as many decimals as the ticks' step needs (``1``, ``1,5``, ``2``)."""
+    if value_format.endswith("%"):
+        return default_formatter(value_format)
+    step = min((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=1.0) or 1.0
+    digits = next((d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 6)
+    return lambda v: fmt_decimal(v, digits)
+
+
 def _value_text(v: float, fmt: Formatter, unit: str) -> str:
     if not np.isfinite(v):
         return _("no data")
@@ -183,8 +192,9 @@ def _scatter(**kw: object) -> dict:
     return {"type": "scatter", **kw}
 
 
-def _colorbar_marker(sc: ColourScale, title: str, fmt: Formatter) -> dict:
+def _colorbar_marker(sc: ColourScale, title: str, fmt: Formatter | None, value_format: str) -> dict:
     ticks = nice_ticks(sc.lo, sc.hi)
+    fmt = fmt or tick_formatter(ticks, value_format)
     return {
         "colorscale": sc.colorbar_scale(),
         "cmin": sc.lo,
@@ -287,7 +297,7 @@ def choropleth(
                 mode="markers",
                 showlegend=False,
                 hoverinfo="skip",
-                marker=_colorbar_marker(sc, bar_title, fmt),
+                marker=_colorbar_marker(sc, bar_title, formatter, value_format),
             )  # fmt: skip
         )
         table = pd.DataFrame({_("area"): names, key: list(areas[key]), what: z})
@@ -368,7 +378,7 @@ def choropleth_selector(
         z = _numbers(layers[k])
         o = opts(k)
         sc = ColourScale(z, scale_colours(o["polarity"], colorscale), o["midpoint"])
-        marker = _colorbar_marker(sc, k, o["formatter"])
+        marker = _colorbar_marker(sc, k, fmts.get(k) or formatter, value_format)
         bar = marker["colorbar"]
         none = [None] * n
         restyle = {
