@@ -119,7 +119,7 @@ def _figure_html(fig: object) -> str:
 
 def _figure(f: Figure) -> dict[str, str]:
     data = f.data if f.data is not None else getattr(f.figure, "table", None)
-    if data is None and not isinstance(f.figure, dict):
+    if data is None:
         data = figure_frame(f.figure)
     csv = csv_link(data, f.caption) if data is not None and len(data) else ""
     return {"caption": f.caption, "html": _figure_html(f.figure), "csv": csv}

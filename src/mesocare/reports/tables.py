@@ -130,12 +130,21 @@ def table_html(t: Table) -> str:
 
 
 def figure_frame(fig: Any) -> pd.DataFrame | None:
-    """The x/y values of a ``plotly.graph_objects`` figure's traces, for its CSV download."""
+    """The x/y values of a figure's traces (``go.Figure`` or a dictionary), for its CSV download."""
+    traces = fig.get("data", ()) if isinstance(fig, dict) else getattr(fig, "data", ())
     parts = []
-    for k, tr in enumerate(getattr(fig, "data", ()) or ()):
-        x, y = getattr(tr, "x", None), getattr(tr, "y", None)
-        if x is None or y is None or len(x) != len(y):
+    for k, tr in enumerate(traces or ()):
+        get = tr.get if isinstance(tr, dict) else lambda a, tr=tr: getattr(tr, a, None)
+        x, y = get("x"), get("y")
+        if x is None or y is None or not len(y):
             continue
-        name = getattr(tr, "name", None) or f"{_('series')} {k + 1}"
-        parts.append(pd.DataFrame({_("series"): name, "x": list(x), "y": list(y)}))
+        n = len(y)
+        if len(x) == n:
+            cols = {"x": list(x)}
+        elif all(hasattr(level, "__len__") and len(level) == n for level in x):
+            cols = {f"x{i + 1}": list(level) for i, level in enumerate(x)}  # multi-category axis
+        else:
+            continue
+        name = get("name") or f"{_('series')} {k + 1}"
+        parts.append(pd.DataFrame({_("series"): name, **cols, "y": list(y)}))
     return pd.concat(parts, ignore_index=True) if parts else None
