@@ -77,6 +77,8 @@ def test_every_table_and_figure_offers_csv(browser_page):
 def test_screenshots(browser_page):
     folder = _shots()
     folder.mkdir(parents=True, exist_ok=True)
+    # a sticky bar would be painted once in the middle of a full-page screenshot
+    browser_page.add_style_tag(content="nav { position: static !important; }")
     browser_page.screenshot(path=str(folder / "report-1024.png"), full_page=True)
     for sid in ("overview", "indicators", "supply", "accessibility"):
         loc = browser_page.locator(f"section#{sid}")

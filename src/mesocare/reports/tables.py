@@ -123,7 +123,7 @@ def table_html(t: Table) -> str:
             cells.append(f"<td{attrs}>{body}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f'<div class="tablewrap"><table class="sortable">'
+        f'<div class="tablewrap"><table class="{"sortable wide" if df.shape[1] > 7 else "sortable"}">'
         f"<caption>{html.escape(t.caption)} {csv_link(df, t.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
