@@ -8,7 +8,7 @@ are made from the same objects, so they always agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,13 @@ class Table:
     frame: pd.DataFrame
     #: optional CSS class per cell, same shape as ``frame`` (e.g. "better", "worse", "similar")
     classes: pd.DataFrame | None = None
+    #: column → "int" | "decimal1" | "decimal2" | "percent" (values in percent) | "eur" | "text";
+    #: other columns are formatted by their type
+    formats: Mapping[str, str] = field(default_factory=dict)
+    #: column → definition, shown on hover over the header
+    header_notes: Mapping[str, str] = field(default_factory=dict)
+    #: column → one href per row: that column's cells become links
+    links: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,26 @@ class Figure:
 
     caption: str
     figure: go.Figure | dict[str, Any]
+    #: the figure's data, offered as CSV beside it (maps and charts carry their own: see
+    #: :class:`PlotDict`)
+    data: pd.DataFrame | None = None
+
+
+class PlotDict(dict):
+    """A Plotly figure as a plain dictionary (``data`` and ``layout``), rendered unvalidated.
+
+    ``table`` holds the values drawn, in plain columns, for the figure's CSV download.
+    """
+
+    table: pd.DataFrame | None = None
+
+    @property
+    def data(self) -> list[dict]:
+        return self["data"]
+
+    @property
+    def layout(self) -> dict:
+        return self["layout"]
 
 
 @dataclass

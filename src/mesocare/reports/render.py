@@ -1,22 +1,46 @@
-"""Render a diagnosis to one self-contained HTML file (Plotly inlined, no CDN) or to JSON."""
+"""Render a diagnosis to one self-contained HTML file (Plotly inlined, no CDN) or to JSON.
+
+By default a page carries everything it needs (Plotly's bundle from the installed ``plotly``
+package, and the report's own CSS and JavaScript from ``reports/static``). For many reports in one
+folder, :func:`write_shared_assets` writes those three files once and ``plotly_src="plotly.min.js"``
+makes each page load them with ``<script src>``/``<link>`` from the same folder as Plotly's file:
+60 zone reports then weigh a few megabytes instead of 265 and still work offline.
+"""
 
 from __future__ import annotations
 
-import html
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from mesocare import __version__
-from mesocare.reports.base import Section, Table
+from mesocare import __version__, i18n
+from mesocare.i18n import _
+from mesocare.reports.base import Figure, Section, Table
+from mesocare.reports.tables import _fmt, csv_link, figure_frame, table_html
+
+__all__ = [
+    "Diagnosis",
+    "render_html",
+    "render_index",
+    "render_json",
+    "table_html",
+    "write_shared_assets",
+    "_fmt",
+]
+
+PLOTLY_FILE = "plotly.min.js"
+CSS_FILE = "mesocare-report.css"
+JS_FILE = "mesocare-report.js"
 
 
 @dataclass
@@ -45,51 +69,42 @@ class Diagnosis:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("mesocare.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, np.generic):
-        v = v.item()  # numpy scalars format as the Python values they hold
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-        return "–"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        if abs(v) >= 1000:
-            return f"{v:,.0f}"
-        if abs(v) >= 10:
-            return f"{v:.1f}"
-        return f"{v:.2f}"
-    return str(v)
-
-
-def table_html(t: Table) -> str:
-    df = t.frame
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for i in range(len(df)):
-        cells = []
-        for j, c in enumerate(df.columns):
-            v = df.iat[i, j]
-            cls = ""
-            if t.classes is not None and c in t.classes.columns:
-                jc = t.classes.columns.get_loc(c)
-                if not isinstance(jc, int | np.integer):
-                    raise ValueError(f"table classes: column {c!r} is not unique")
-                k = t.classes.iat[i, int(jc)]
-                cls = f' class="{html.escape(str(k))}"' if isinstance(k, str) and k else ""
-            cells.append(f"<td{cls}>{html.escape(_fmt(v))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f"<table><caption>{html.escape(t.caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    env.globals.update(
+        _=_,
+        fmt_int=i18n.fmt_int,
+        fmt_decimal=i18n.fmt_decimal,
+        fmt_number=i18n.fmt_number,
+        fmt_percent=i18n.fmt_percent,
+        fmt_eur=i18n.fmt_eur,
+        fmt_date=i18n.fmt_date,
     )
+    return env
+
+
+@lru_cache(maxsize=4)
+def static_text(name: str) -> str:
+    """One of the report's own files in ``reports/static`` (``report.css``, ``report.js``)."""
+    return files("mesocare.reports").joinpath("static", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    return get_plotlyjs()
+
+
+def _assets(plotly_src: str | None, *, with_plotly: bool = True) -> dict[str, str | None]:
+    if plotly_src is None:
+        return {
+            "css": static_text("report.css"),
+            "js": static_text("report.js"),
+            "plotly_js": _plotly_js() if with_plotly else None,
+        }
+    folder = plotly_src.rsplit("/", 1)[0] + "/" if "/" in plotly_src else ""
+    return {"plotly_src": plotly_src, "css_href": folder + CSS_FILE, "js_src": folder + JS_FILE}
 
 
 def _figure_html(fig: object) -> str:
@@ -102,35 +117,103 @@ def _figure_html(fig: object) -> str:
     )
 
 
-def render_html(diagnosis: Diagnosis) -> str:
-    """The report as one HTML document that works offline."""
+def _figure(f: Figure) -> dict[str, str]:
+    data = f.data if f.data is not None else getattr(f.figure, "table", None)
+    if data is None:
+        data = figure_frame(f.figure)
+    csv = csv_link(data, f.caption) if data is not None and len(data) else ""
+    return {"caption": f.caption, "html": _figure_html(f.figure), "csv": csv}
+
+
+def _footer() -> str:
+    return _("Made with mesocare {version} on {date}.").format(
+        version=__version__, date=i18n.fmt_datetime(datetime.now(UTC))
+    )
+
+
+def render_html(diagnosis: Diagnosis, *, plotly_src: str | None = None) -> str:
+    """The report as one HTML document that works offline.
+
+    ``plotly_src`` (e.g. ``"plotly.min.js"``, a path relative to the page) loads Plotly and the
+    report's CSS and JS from that folder (see :func:`write_shared_assets`) instead of inlining them.
+    """
     sections = [
         {
             "id": s.id,
             "title": s.title,
             "cards": s.data.get("cards", []),
             "paragraphs": s.paragraphs,
-            "figures": [{"caption": f.caption, "html": _figure_html(f.figure)} for f in s.figures],
+            "figures": [_figure(f) for f in s.figures],
             "tables": [table_html(t) for t in s.tables],
         }
         for s in diagnosis.sections
     ]
-    label = " (synthetic)" if diagnosis.synthetic else ""
+    subtitle = _("{territory} · zone {code} · reference year {year}").format(
+        territory=diagnosis.territory_name, code=diagnosis.zone_code, year=diagnosis.reference_year
+    )
+    if diagnosis.synthetic:
+        subtitle += " (" + _("synthetic") + ")"
     ctx = {
-        "title": f"Diagnosis of {diagnosis.zone_name}",
-        "subtitle": f"{diagnosis.territory_name} · zone {diagnosis.zone_code} · reference year "
-        f"{diagnosis.reference_year}{label}",
+        "title": _("Diagnosis of {zone}").format(zone=diagnosis.zone_name),
+        "subtitle": subtitle,
         "synthetic": diagnosis.synthetic,
         "sections": sections,
-        "footer": f"Made with mesocare {__version__} on "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
+        "footer": _footer(),
     }
-    return _env().get_template("diagnosis.html.j2").render(ctx=ctx, plotly_js=_plotly_js())
+    return (
+        _env()
+        .get_template("diagnosis.html.j2")
+        .render(ctx=ctx, lang=i18n.current_language(), assets=_assets(plotly_src))
+    )
 
 
-@lru_cache(maxsize=1)
-def _plotly_js() -> str:
-    return get_plotlyjs()
+def render_index(
+    title: str,
+    subtitle: str,
+    table: Table,
+    *,
+    synthetic: bool,
+    plotly_src: str | None = None,
+) -> str:
+    """An index page of zones: one sortable table (with links, see ``Table.links``) and its CSV.
+
+    The page needs no Plotly; with ``plotly_src`` it uses the shared CSS and JS beside it.
+    """
+    ctx = {
+        "title": title,
+        "subtitle": subtitle,
+        "synthetic": synthetic,
+        "table": table_html(table),
+        "footer": _footer(),
+    }
+    assets = _assets(plotly_src, with_plotly=False)
+    assets.pop("plotly_src", None)
+    return (
+        _env()
+        .get_template("index.html.j2")
+        .render(ctx=ctx, lang=i18n.current_language(), assets=assets)
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_shared_assets(folder: Path) -> None:
+    """Write Plotly's bundle and the report's CSS and JS into ``folder``, each atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / PLOTLY_FILE, _plotly_js())
+    _write_atomic(folder / CSS_FILE, static_text("report.css"))
+    _write_atomic(folder / JS_FILE, static_text("report.js"))
 
 
 def render_json(diagnosis: Diagnosis) -> str:
