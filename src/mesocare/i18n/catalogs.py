@@ -65,7 +65,10 @@ def _relative(root: Path, filename: str) -> str:
 def extract(package_dir: Path = PACKAGE_DIR) -> Catalog:
     """The template catalog: every message of the package, with the files it occurs in."""
     template = Catalog(
-        domain=DOMAIN, project="mesocare", header_comment=HEADER.format(lang="template"), fuzzy=False
+        domain=DOMAIN,
+        project="mesocare",
+        header_comment=HEADER.format(lang="template"),
+        fuzzy=False,
     )
     found = extract_from_dir(
         package_dir, METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
