@@ -49,11 +49,26 @@ def _command_modules(lang: str) -> list[ModuleType]:
     return modules
 
 
+def _localise_typer() -> None:
+    """Typer's own headings and marks in the current language (they are module constants)."""
+    from typer import rich_utils as R
+
+    R.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    R.OPTIONS_PANEL_TITLE = _("Options")
+    R.COMMANDS_PANEL_TITLE = _("Commands")
+    R.ERRORS_PANEL_TITLE = _("Error")
+    R.ABORTED_TEXT = _("Aborted.")
+    R.DEFAULT_STRING = _("[default: {}]")
+    R.REQUIRED_LONG_STRING = _("[required]")
+    R.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+
+
 def build_app(lang: str = DEFAULT_LANGUAGE) -> typer.Typer:
     """The Typer app with every command, its help texts in ``lang``."""
     lang = check_language(lang)
     modules = _command_modules(lang)
     with use_locale(lang):
+        _localise_typer()
         about = _("Organise primary care at the meso level: diagnose, zone, plan, fund and care.")
         lang_help = _(
             "Language of the help and the output: nl, fr or en "
@@ -139,7 +154,8 @@ def app() -> None:
             _app()
     except MesocareError as exc:
         with use_locale(lang):
-            console.print(f"[bold red]{_('Error:')}[/] {exc}", highlight=False, soft_wrap=True)
+            label = _("Error:")
+            console.print(f"[bold red]{label}[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

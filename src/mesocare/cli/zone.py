@@ -54,7 +54,7 @@ def _report(outcome, out: Path | None, quiet_notes: bool = False) -> None:  # ty
     from mesocare.services.zoning import write_zoning
 
     for note in outcome.notes:
-        console.print(f"[yellow]{_('note:')}[/] {note}", soft_wrap=True)
+        console.print(_("[yellow]note:[/] {note}").format(note=note), soft_wrap=True)
     _print_table(outcome.evaluation.zones, _("Proposed zoning"))
     _print_summary(outcome.evaluation.summary, _("Proposal"))
     if outcome.existing is not None:
@@ -221,7 +221,7 @@ def redraw_mergers_cmd(
     )
     _print_table(outcome.flags, _("What the mergers break"))
     for note in outcome.result.messages:
-        console.print(f"[yellow]{_('note:')}[/] {note}", soft_wrap=True)
+        console.print(_("[yellow]note:[/] {note}").format(note=note), soft_wrap=True)
     _print_summary(outcome.evaluation.summary, _("Repaired zoning vs mapped zoning"))
     if out is not None:
         write_zoning(outcome.repaired, out)

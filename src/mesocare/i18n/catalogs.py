@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -51,7 +52,13 @@ _DATE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
 _BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*|\d*)(?:[!:][^{}]*)?\}(?!\})")
 _NAMED_PERCENT = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[-#0 +]*\d*(?:\.\d+)?[sdifgeExXr]")
 _POSITIONAL_PERCENT = re.compile(r"%(?!\()[-#0 +]*\d*(?:\.\d+)?[sdifgeExXr]")
-_MARKUP = re.compile(r"\[/?[a-z][a-z0-9 _#=.-]*\]|\[/\]")
+_TAG = re.compile(r"\[(/?)([a-z_ ]*)\]")
+#: words of Rich styles: a bracketed text made of them is markup (``[bold red]``, ``[/]``)
+_COLOURS = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+RICH_STYLE_WORDS = frozenset(
+    ("bold", "dim", "italic", "underline", "strike", "reverse", "blink", "not", "on", "link")
+    + ("default", "grey", "gray", *_COLOURS, *(f"bright_{c}" for c in _COLOURS))
+)
 
 
 def po_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
@@ -80,11 +87,13 @@ def extract(package_dir: Path = PACKAGE_DIR) -> Catalog:
         if message == "":
             continue
         existing = template.get(message, context)
+        # no line numbers: a location is the file alone, so edits elsewhere leave the .po alone
+        location: Any = (where, None)
         if existing is not None:
-            if (where, None) not in existing.locations:
-                existing.locations.append((where, None))
+            if location not in existing.locations:
+                existing.locations.append(location)
             continue
-        template.add(message, None, [(where, None)], auto_comments=comments, context=context)
+        template.add(message, None, [location], auto_comments=comments, context=context)
     for msg in template:
         msg.locations = sorted(set(msg.locations))
     return template
@@ -174,13 +183,19 @@ def compile_catalogs(
 
 
 # ----- checks -------------------------------------------------------------------------------------
+def _is_markup(tag: re.Match[str]) -> bool:
+    closing, words = tag.group(1), tag.group(2).split()
+    return bool(closing and not words) or (bool(words) and set(words) <= RICH_STYLE_WORDS)
+
+
 def placeholders(text: str) -> tuple[frozenset[str], Counter[str], Counter[str]]:
     """The named placeholders (``{name}``, ``%(name)s``), positional ones and Rich markup tags."""
     named = {f"{{{m}}}" for m in _BRACE.findall(text)} | {
         f"%({m})" for m in _NAMED_PERCENT.findall(text)
     }
     positional = Counter(m.group(0) for m in _POSITIONAL_PERCENT.finditer(text.replace("%%", "")))
-    return frozenset(named), positional, Counter(_MARKUP.findall(text))
+    tags = Counter(m.group(0) for m in _TAG.finditer(text) if _is_markup(m))
+    return frozenset(named), positional, tags
 
 
 def _forms(value: str | Sequence[str] | None) -> list[str]:
