@@ -39,6 +39,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 #: shown where a value is missing or suppressed
 MISSING = "–"
 
+_SLACK_S = 2.0
+
 _current: ContextVar[str] = ContextVar("mesocare_language", default=DEFAULT_LANGUAGE)
 
 
@@ -97,7 +99,9 @@ def translations(lang: str) -> _gettext.NullTranslations:
     """The catalog of ``lang`` (compiled ``.mo`` when current, else compiled from the ``.po``)."""
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+    # an installed wheel has both files with its install time, the .po often a moment later: a
+    # .mo counts as current unless its .po was changed more than a couple of seconds after it
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime - _SLACK_S):
         with mo.open("rb") as fh:
             return _gettext.GNUTranslations(fh)
     if po.exists():
