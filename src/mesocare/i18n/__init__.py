@@ -13,6 +13,7 @@ Numbers follow the CLDR conventions of the language as spoken in Belgium (``nl_B
 
 from __future__ import annotations
 
+import decimal
 import gettext as _gettext
 import io
 import math
@@ -144,12 +145,19 @@ def _finite(v: object) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _precision(digits: int) -> decimal.localcontext:
+    """A decimal context precise enough for ``digits`` digits (Babel rounds in the current one)."""
+    return decimal.localcontext(prec=max(decimal.getcontext().prec, digits + 2))
+
+
 def fmt_int(v: object) -> str:
     """A whole number with the locale's grouping: ``102.275`` (nl), ``102,275`` (en)."""
     f = _finite(v)
     if f is None:
         return MISSING
-    return _numbers.format_decimal(round(f), format="#,##0", locale=current_locale())
+    whole = round(f)
+    with _precision(len(str(abs(whole)))):
+        return _numbers.format_decimal(whole, format="#,##0", locale=current_locale())
 
 
 def fmt_decimal(v: object, digits: int = 1) -> str:
@@ -158,7 +166,8 @@ def fmt_decimal(v: object, digits: int = 1) -> str:
     if f is None:
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return _numbers.format_decimal(f, format=pattern, locale=current_locale())
+    with _precision(max(0, math.floor(math.log10(abs(f)))) + 1 + max(digits, 0) if f else 1):
+        return _numbers.format_decimal(f, format=pattern, locale=current_locale())
 
 
 def fmt_number(v: object, significant: int = 3) -> str:
