@@ -19,7 +19,7 @@ import io
 import math
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
@@ -145,7 +145,7 @@ def _finite(v: object) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def _precision(digits: int) -> decimal.localcontext:
+def _precision(digits: int) -> AbstractContextManager[decimal.Context]:
     """A decimal context precise enough for ``digits`` digits (Babel rounds in the current one)."""
     return decimal.localcontext(prec=max(decimal.getcontext().prec, digits + 2))
 
