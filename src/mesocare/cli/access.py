@@ -8,23 +8,25 @@ from typing import Annotated
 import typer
 
 from mesocare.cli._common import console, progress
+from mesocare.i18n import _, fmt_decimal, fmt_int, fmt_number
 
 access_app = typer.Typer(
-    help="Spatial accessibility (2SFCA, E2SFCA, APL), shortage areas and where to add GPs.",
+    help=_("Spatial accessibility (2SFCA, E2SFCA, APL), shortage areas and where to add GPs."),
     no_args_is_help=True,
 )
 
-TerritoryDir = Annotated[Path, typer.Argument(help="Territory folder (see 'mesocare generate')")]
-MethodOpt = Annotated[str, typer.Option("--method", "-m", help="2sfca, e2sfca (default) or apl")]
+TerritoryDir = Annotated[Path, typer.Argument(help=_("Territory folder (see 'mesocare generate')"))]
+MethodOpt = Annotated[str, typer.Option("--method", "-m", help=_("2sfca, e2sfca (default) or apl"))]
 MatrixOpt = Annotated[
-    Path | None, typer.Option(help="Travel-time matrix (CSV/Parquet: origin, destination, minutes)")
+    Path | None,
+    typer.Option(help=_("Travel-time matrix (CSV/Parquet: origin, destination, minutes)")),
 ]
 PbfOpt = Annotated[
-    Path | None, typer.Option(help="OpenStreetMap extract (.osm.pbf) for road times")
+    Path | None, typer.Option(help=_("OpenStreetMap extract (.osm.pbf) for road times"))
 ]
-SpeedOpt = Annotated[float, typer.Option(help="Crow-fly speed in km/h")]
-DetourOpt = Annotated[float, typer.Option(help="Crow-fly detour factor (road ÷ straight line)")]
-MinutesOpt = Annotated[float, typer.Option(help="2SFCA catchment in minutes")]
+SpeedOpt = Annotated[float, typer.Option(help=_("Crow-fly speed in km/h"))]
+DetourOpt = Annotated[float, typer.Option(help=_("Crow-fly detour factor (road ÷ straight line)"))]
+MinutesOpt = Annotated[float, typer.Option(help=_("2SFCA catchment in minutes"))]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +48,7 @@ def _request(
     from mesocare.services.accessibility import AccessRequest
 
     if matrix is not None and pbf is not None:
-        raise ParameterError("give either --matrix or --pbf, not both")
+        raise ParameterError(_("give either --matrix or --pbf, not both"))
     travel: TravelTimeProvider
     if matrix is not None:
         travel = MatrixFile.read(matrix)
@@ -57,11 +59,14 @@ def _request(
     return AccessRequest(method=method, travel=travel, max_minutes=max_minutes)  # type: ignore[arg-type]
 
 
-@access_app.command("compute")
+@access_app.command(
+    "compute",
+    help=_("Accessibility of every area, its shortage flag, and population-weighted unit means."),
+)
 def compute(
     territory_dir: TerritoryDir,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Result per area: .gpkg, .csv or .parquet")
+        Path, typer.Option("--out", "-o", help=_("Result per area: .gpkg, .csv or .parquet"))
     ],
     method: MethodOpt = "e2sfca",
     matrix: MatrixOpt = None,
@@ -70,15 +75,14 @@ def compute(
     detour_factor: DetourOpt = 1.3,
     max_minutes: MinutesOpt = 30.0,
     units_out: Annotated[
-        Path | None, typer.Option(help="Per network/zone/region table (.csv)")
+        Path | None, typer.Option(help=_("Per network/zone/region table (.csv)"))
     ] = None,
 ) -> None:
-    """Accessibility of every area, its shortage flag, and population-weighted unit means."""
     from mesocare.services.accessibility import compute_accessibility, write_table
     from mesocare.territory import load_territory
 
     with progress() as bar:
-        task = bar.add_task("Computing accessibility", total=2)
+        task = bar.add_task(_("Computing accessibility"), total=2)
         territory = load_territory(territory_dir)
         req = _request(
             method, matrix, pbf, speed_kmh, detour_factor, max_minutes, str(territory.areas.crs)
@@ -91,44 +95,53 @@ def compute(
         bar.advance(task)
     zones = res.units[res.units["level"] == "zone"]
     console.print(
-        f"{req.method.value}: {len(res.areas)} areas, {res.times.pairs} pairs in reach; "
-        f"scores in {req.unit_label}; written to {out}"
+        _(
+            "{method}: {areas} areas, {pairs} pairs in reach; scores in {unit}; written to {path}"
+        ).format(
+            method=req.method.value,
+            areas=fmt_int(len(res.areas)),
+            pairs=fmt_int(res.times.pairs),
+            unit=req.unit_label,
+            path=out,
+        )
     )
     for row in zones.itertuples():
-        console.print(
-            f"  {row.unit_code} {row.name}: {row.accessibility:.3g}"
-            + (
-                f", {row.population_in_shortage:,.0f} people in shortage areas"
-                if req.shortage
-                else ""
+        line = f"  {row.unit_code} {row.name}: {fmt_number(row.accessibility)}"
+        if req.shortage:
+            line += _(", {people} people in shortage areas").format(
+                people=fmt_int(row.population_in_shortage)
             )
-        )
+        console.print(line)
 
 
-@access_app.command("site")
+@access_app.command(
+    "site",
+    help=_(
+        "Choose where N new GP FTEs most reduce the population-weighted shortfall below a target."
+    ),
+)
 def site(
     territory_dir: TerritoryDir,
-    fte: Annotated[float, typer.Option("--fte", help="New GP FTEs to place")],
+    fte: Annotated[float, typer.Option("--fte", help=_("New GP FTEs to place"))],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Before/after per area: .csv or .parquet")
+        Path, typer.Option("--out", "-o", help=_("Before/after per area: .csv or .parquet"))
     ],
     zone: Annotated[
-        str | None, typer.Option(help="Zone whose areas count and host the sites")
+        str | None, typer.Option(help=_("Zone whose areas count and host the sites"))
     ] = None,
     method: MethodOpt = "apl",
-    solver: Annotated[str, typer.Option(help="milp (exact, default) or greedy")] = "milp",
+    solver: Annotated[str, typer.Option(help=_("milp (exact, default) or greedy"))] = "milp",
     target: Annotated[
-        float | None, typer.Option(help="Target score (default: shortage threshold or mean)")
+        float | None, typer.Option(help=_("Target score (default: shortage threshold or mean)"))
     ] = None,
-    fte_step: Annotated[float, typer.Option(help="FTE per unit placed")] = 1.0,
+    fte_step: Annotated[float, typer.Option(help=_("FTE per unit placed"))] = 1.0,
     matrix: MatrixOpt = None,
     pbf: PbfOpt = None,
     speed_kmh: SpeedOpt = 50.0,
     detour_factor: DetourOpt = 1.3,
     max_minutes: MinutesOpt = 30.0,
-    sites_out: Annotated[Path | None, typer.Option(help="Chosen sites (.csv)")] = None,
+    sites_out: Annotated[Path | None, typer.Option(help=_("Chosen sites (.csv)"))] = None,
 ) -> None:
-    """Choose where N new GP FTEs most reduce the population-weighted shortfall below a target."""
     import pandas as pd
 
     from mesocare.services.accessibility import compute_accessibility, plan_sites, write_table
@@ -146,8 +159,15 @@ def site(
     if sites_out is not None:
         write_table(pd.DataFrame(plan.sites), sites_out)
     console.print(
-        f"Target {plan.target:.3g} {req.unit_label}; shortfall (people × score) "
-        f"{plan.shortfall_before:,.1f} → {plan.shortfall_after:,.1f}; {plan.optimality}"
+        _("Target {target} {unit}; shortfall (people × score) {before} → {after}; {status}").format(
+            target=fmt_number(plan.target),
+            unit=req.unit_label,
+            before=fmt_decimal(plan.shortfall_before, 1),
+            after=fmt_decimal(plan.shortfall_after, 1),
+            status=plan.optimality,
+        )
     )
     for row in plan.sites.itertuples():
-        console.print(f"  + {row.fte:g} FTE at {row.code}")
+        console.print(
+            "  + " + _("{fte} FTE at {code}").format(fte=fmt_decimal(row.fte, 1), code=row.code)
+        )

@@ -18,20 +18,21 @@ from rich.table import Table
 from mesocare.atomic import write_text
 from mesocare.cli._common import console
 from mesocare.errors import ParameterError
+from mesocare.i18n import N_, _, fmt_decimal, fmt_eur, fmt_int, ngettext
 
 fund_app = typer.Typer(
     name="fund",
-    help="Financing: payment models, practice income, allocation by need, CPTS contracts.",
+    help=_("Financing: payment models, practice income, allocation by need, CPTS contracts."),
     no_args_is_help=True,
 )
 
 TerritoryOpt = Annotated[
     Path | None,
-    typer.Option("--territory", "-t", help="Territory folder (default: the synthetic demo)"),
+    typer.Option("--territory", "-t", help=_("Territory folder (default: the synthetic demo)")),
 ]
-ZoneOpt = Annotated[str | None, typer.Option("--zone", "-z", help="Zone code, e.g. Z01")]
-CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Write the full table as CSV")]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the result as JSON")]
+ZoneOpt = Annotated[str | None, typer.Option("--zone", "-z", help=_("Zone code, e.g. Z01"))]
+CsvOpt = Annotated[Path | None, typer.Option("--csv", help=_("Write the full table as CSV"))]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help=_("Write the result as JSON"))]
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +44,7 @@ def _territory(path: Path | None):  # type: ignore[no-untyped-def]
     if path is None:
         from mesocare.territory.synthetic import generate
 
-        console.print("[dim]No --territory given: using the synthetic demo territory.[/]")
+        console.print(_("[dim]No --territory given: using the synthetic demo territory.[/]"))
         return generate("leuven")
     from mesocare.territory import load_territory
 
@@ -55,37 +56,42 @@ def _outputs(
 ) -> None:
     if csv is not None:
         write_text(csv, df.to_csv(index=False))
-        console.print(f"CSV written to {csv}")
+        console.print(_("CSV written to {path}").format(path=csv))
     if js is not None:
         payload = {**(extra or {}), "rows": json.loads(df.to_json(orient="records"))}
         write_text(js, json.dumps(payload, indent=2, ensure_ascii=False))
-        console.print(f"JSON written to {js}")
+        console.print(_("JSON written to {path}").format(path=js))
 
 
+#: short names of the payment models (translated when shown)
 _SHORT = {
-    "classic": "classic",
+    "classic": N_("classic"),
     "new_deal": "New Deal",
     "cappuccino": "Cappuccino",
-    "forfait": "forfait",
+    "forfait": N_("forfait"),
 }
+
+
+_TEXT_COLUMNS = ("unit_code", "network_code", "practice_id", "model", "layer", "date")
 
 
 def _fmt(v: Any, whole: bool = False) -> str:
     if isinstance(v, bool | str) or v is None:
         return str(v)
     if isinstance(v, int) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iu"):
-        return f"{int(v):,}"
+        return fmt_int(v)
     if isinstance(v, float) or hasattr(v, "dtype"):
-        return f"{float(v):,.0f}" if whole else f"{float(v):,.2f}"
+        return fmt_int(v) if whole else fmt_decimal(v, 2)
     return str(v)
 
 
 def _print(
     df: pd.DataFrame, title: str, columns: dict[str, str], max_rows: int = 60, whole: bool = False
 ) -> None:
+    """``columns``: column name → heading (already translated); text columns are left-aligned."""
     t = Table(title=title, show_lines=False)
-    for label in columns.values():
-        left = label in ("code", "network", "practice", "model", "layer")
+    for c, label in columns.items():
+        left = c in _TEXT_COLUMNS
         t.add_column(label, justify="left" if left else "right", no_wrap=True)
     sub = df.head(max_rows)
     cells = {c: sub[c].tolist() for c in columns}
@@ -94,7 +100,15 @@ def _print(
     # piped or redirected output gets a wide console so tables are not truncated
     (console if console.is_terminal else Console(width=120)).print(t)
     if len(df) > max_rows:
-        console.print(f"[dim]… {len(df) - max_rows} more rows (use --csv for all)[/]")
+        console.print(
+            _("[dim]… {n} more rows (use --csv for all)[/]").format(n=fmt_int(len(df) - max_rows))
+        )
+
+
+def _signed(v: float) -> str:
+    """A concentration index with its sign and four decimals (``+0,0123`` in Dutch)."""
+    v = round(v, 4) + 0.0
+    return ("+" if v >= 0 else "-") + fmt_decimal(abs(v), 4)
 
 
 def _parse_weights(items: list[str]) -> dict[str, float]:
@@ -106,54 +120,77 @@ def _parse_weights(items: list[str]) -> dict[str, float]:
                 raise ValueError
             out[key.strip()] = float(val)
         except ValueError:
-            raise ParameterError(f"--weight expects NAME=NUMBER; found {item!r}") from None
+            raise ParameterError(
+                _("--weight expects NAME=NUMBER; found {item!r}").format(item=item)
+            ) from None
     return out
 
 
 # ----- commands -----------------------------------------------------------------------------------
-@fund_app.command("params")
+@fund_app.command(
+    "params",
+    help=_(
+        "Show a packaged parameter set (figures, sources, unconfirmed marks) or check a user file."
+    ),
+)
 def params_cmd(
     kind: Annotated[
-        str, typer.Argument(help="practice_payment, cpts, need_weights or zorgraad")
+        str, typer.Argument(help=_("practice_payment, cpts, need_weights or zorgraad"))
     ] = "practice_payment",
-    check: Annotated[Path | None, typer.Option(help="Validate this user file instead")] = None,
-    write: Annotated[Path | None, typer.Option(help="Copy the packaged file here to edit")] = None,
+    check: Annotated[Path | None, typer.Option(help=_("Validate this user file instead"))] = None,
+    write: Annotated[
+        Path | None, typer.Option(help=_("Copy the packaged file here to edit"))
+    ] = None,
 ) -> None:
-    """Show a packaged parameter set (figures, sources, unconfirmed marks) or check a user file."""
     from mesocare.financing import parameters as P
 
     if kind not in P.PACKAGED:
-        raise ParameterError(f"unknown parameter set '{kind}'; known: {', '.join(P.PACKAGED)}")
+        raise ParameterError(
+            _("unknown parameter set '{kind}'; known: {known}").format(
+                kind=kind, known=", ".join(P.PACKAGED)
+            )
+        )
     if write is not None:
         write_text(write, P.packaged_text(P.PACKAGED[kind][0]))
-        console.print(f"Packaged '{kind}' parameters written to {write}")
+        console.print(
+            _("Packaged '{kind}' parameters written to {path}").format(kind=kind, path=write)
+        )
         return
     params = P.load(kind, check)
     console.print(
-        f"[bold]{params.meta.name}[/] version {params.meta.version}, valid from {params.meta.valid_from}"
+        _("[bold]{name}[/] version {version}, valid from {valid_from}").format(
+            name=params.meta.name, version=params.meta.version, valid_from=params.meta.valid_from
+        )
     )
     unconfirmed = P.unconfirmed_figures(params)
     if check is not None:
-        console.print(f"[green]{check} is valid.[/]")
+        console.print(_("[green]{path} is valid.[/]").format(path=check))
+    n = len(unconfirmed)
     console.print(
-        f"{len(unconfirmed)} unconfirmed figure(s) (documented defaults, replace with yours):"
+        ngettext(
+            "{n} unconfirmed figure (a documented default, replace it with yours):",
+            "{n} unconfirmed figures (documented defaults, replace them with yours):",
+            n,
+        ).format(n=fmt_int(n))
     )
     for key in unconfirmed:
         console.print(f"  • {key}")
 
 
-@fund_app.command("lists")
+@fund_app.command(
+    "lists",
+    help=_("Derive (synthetic) enrolled patient lists of the GP practices and summarise them."),
+)
 def lists_cmd(
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
     save: Annotated[
-        bool, typer.Option(help="Save the synthetic lists into the territory folder")
+        bool, typer.Option(help=_("Save the synthetic lists into the territory folder"))
     ] = False,
-    seed: Annotated[int | None, typer.Option(help="Seed (default: the territory's)")] = None,
+    seed: Annotated[int | None, typer.Option(help=_("Seed (default: the territory's)"))] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Derive (synthetic) enrolled patient lists of the GP practices and summarise them."""
     from mesocare.services.financing import practice_tables
     from mesocare.territory.practice_lists import with_practice_lists
 
@@ -171,50 +208,58 @@ def lists_cmd(
     out = out.drop(columns=["bim_n", "chr_n"])
     _print(
         out,
-        f"GP practices and their enrolled lists — {terr.manifest.label}",
+        _("GP practices and their enrolled lists — {territory}").format(
+            territory=terr.manifest.label
+        ),
         {
-            "practice_id": "practice",
-            "network_code": "network",
-            "n_gps": "GPs",
-            "patients": "patients",
-            "bim_share": "BIM share",
-            "chronic_share": "chronic share",
-            "consultations": "consultations",
-            "home_visits": "home visits",
+            "practice_id": _("practice"),
+            "network_code": _("network"),
+            "n_gps": _("GPs"),
+            "patients": _("patients"),
+            "bim_share": _("BIM share"),
+            "chronic_share": _("chronic share"),
+            "consultations": _("consultations"),
+            "home_visits": _("home visits"),
         },
     )
     _outputs(out, csv, json_out)
     if save:
         if territory is None:
-            raise ParameterError("--save needs --territory (the folder to save into)")
+            raise ParameterError(_("--save needs --territory (the folder to save into)"))
         from mesocare.territory import save_territory
 
         save_territory(terr, territory)
-        console.print(f"Tables gp_practices and practice_lists saved into {territory}")
+        console.print(
+            _("Tables gp_practices and practice_lists saved into {path}").format(path=territory)
+        )
 
 
-@fund_app.command("income")
+@fund_app.command(
+    "income",
+    help=_(
+        "Each practice's (or network's) yearly income under the classic model, New Deal and Cappuccino."
+    ),
+)
 def income_cmd(
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
     params: Annotated[
-        Path | None, typer.Option(help="Your practice payment parameter file")
+        Path | None, typer.Option(help=_("Your practice payment parameter file"))
     ] = None,
     budget_neutral: Annotated[
-        bool, typer.Option(help="Scale reforms to the classic total")
+        bool, typer.Option(help=_("Scale reforms to the classic total"))
     ] = False,
     models: Annotated[
-        str, typer.Option(help="Comma-separated models (classic,new_deal,cappuccino,forfait)")
+        str, typer.Option(help=_("Comma-separated models (classic,new_deal,cappuccino,forfait)"))
     ] = "classic,new_deal,cappuccino",
-    by: Annotated[str, typer.Option(help="practice or network")] = "practice",
+    by: Annotated[str, typer.Option(help=_("practice or network"))] = "practice",
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Each practice's (or network's) yearly income under the classic model, New Deal and Cappuccino."""
     from mesocare.services.financing import practice_income
 
     if by not in ("practice", "network"):
-        raise ParameterError(f"--by expects practice or network; found {by!r}")
+        raise ParameterError(_("--by expects practice or network; found {by!r}").format(by=by))
     terr = _territory(territory)
     r = practice_income(
         terr,
@@ -226,32 +271,39 @@ def income_cmd(
     ms = [
         m for m in ("classic", "new_deal", "cappuccino", "forfait") if f"{m}_eur" in r.by_practice
     ]
-    note = " (budget-neutral)" if budget_neutral else ""
     if by == "practice":
         df = r.by_practice
         cols = {
-            "practice_id": "practice",
-            "network_code": "network",
-            "patients": "patients",
-            **{f"{m}_eur": f"{_SHORT[m]} €" for m in ms},
-            **{f"{m}_change_pct": f"{_SHORT[m]} Δ%" for m in ms if m != "classic"},
+            "practice_id": _("practice"),
+            "network_code": _("network"),
+            "patients": _("patients"),
+            **{f"{m}_eur": f"{_(_SHORT[m])} €" for m in ms},
+            **{f"{m}_change_pct": f"{_(_SHORT[m])} Δ%" for m in ms if m != "classic"},
         }
+        title = _("Yearly income per practice (€)")
     else:
         df = r.network_totals()
-        cols = {"network_code": "network", **{f"{m}_eur": f"{_SHORT[m]} €" for m in ms}}
-    title = f"Yearly income per {by} (€){note} — {terr.manifest.label}"
+        cols = {"network_code": _("network"), **{f"{m}_eur": f"{_(_SHORT[m])} €" for m in ms}}
+        title = _("Yearly income per network (€)")
+    if budget_neutral:
+        title += " " + _("(budget-neutral)")
+    title += f" — {terr.manifest.label}"
     _print(df, title, cols, max_rows=200, whole=True)
     ov = r.overall
     _print(
         ov.assign(share_pct=(100 * ov["share"]).round(1)),
-        "Layer shares (all practices)",
-        {"model": "model", "layer": "layer", "eur": "€", "share_pct": "share %"},
+        _("Layer shares (all practices)"),
+        {"model": _("model"), "layer": _("layer"), "eur": "€", "share_pct": _("share %")},
         whole=False,
     )
     if by == "practice" and len(ms) > 1:
         for m in ms[1:]:
             counts = r.by_practice[f"{m}_outcome"].value_counts()
-            console.print(f"{m} vs classic: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+            console.print(
+                _("{model} vs classic: {counts}").format(
+                    model=_(_SHORT[m]), counts=", ".join(f"{k}: {v}" for k, v in counts.items())
+                )
+            )
     extra = {
         "territory": terr.manifest.label,
         "zone": zone,
@@ -261,20 +313,24 @@ def income_cmd(
     _outputs(df, csv, json_out, extra)
 
 
-@fund_app.command("allocate")
+@fund_app.command(
+    "allocate",
+    help=_(
+        "Split a budget by need (weighted population) and compare with an equal amount per inhabitant."
+    ),
+)
 def allocate_cmd(
-    budget: Annotated[float, typer.Option(help="Budget to share, in euros")] = 1_000_000.0,
+    budget: Annotated[float, typer.Option(help=_("Budget to share, in euros"))] = 1_000_000.0,
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
-    level: Annotated[str, typer.Option(help="network, zone, practice or area")] = "network",
-    weights: Annotated[Path | None, typer.Option(help="Your need weights file (TOML)")] = None,
+    level: Annotated[str, typer.Option(help=_("network, zone, practice or area"))] = "network",
+    weights: Annotated[Path | None, typer.Option(help=_("Your need weights file (TOML)"))] = None,
     weight: Annotated[
-        list[str] | None, typer.Option(help="Override a weight: NAME=NUMBER (repeatable)")
+        list[str] | None, typer.Option(help=_("Override a weight: NAME=NUMBER (repeatable)"))
     ] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Split a budget by need (weighted population) and compare with an equal amount per inhabitant."""
     from mesocare.services.financing import allocate_budget
 
     terr = _territory(territory)
@@ -289,25 +345,36 @@ def allocate_cmd(
     t = a.table
     _print(
         t,
-        f"Allocation of €{budget:,.2f} by need — {terr.manifest.label}"
-        + (f", zone {zone}" if zone else ""),
+        _("Allocation of {budget} by need — {territory}").format(
+            budget=fmt_eur(budget, 2), territory=terr.manifest.label
+        )
+        + (", " + _("zone {zone}").format(zone=zone) if zone else ""),
         {
-            "unit_code": "code",
-            "population": "population",
-            "need": "need (weighted pop.)",
-            "need_rule_eur": "by need €",
-            "equal_rule_eur": "equal per head €",
-            "difference_eur": "difference €",
+            "unit_code": _("code"),
+            "population": _("population"),
+            "need": _("need (weighted pop.)"),
+            "need_rule_eur": _("by need €"),
+            "equal_rule_eur": _("equal per head €"),
+            "difference_eur": _("difference €"),
         },
         max_rows=200,
     )
     console.print(
-        f"Total by need: €{t['need_rule_cents'].sum() / 100:,.2f}; per inhabitant: "
-        f"€{t['equal_rule_cents'].sum() / 100:,.2f} (largest-remainder rounding to the cent)"
+        _(
+            "Total by need: {by_need}; per inhabitant: {per_head} "
+            "(largest-remainder rounding to the cent)"
+        ).format(
+            by_need=fmt_eur(t["need_rule_cents"].sum() / 100, 2),
+            per_head=fmt_eur(t["equal_rule_cents"].sum() / 100, 2),
+        )
     )
     console.print(
-        f"Concentration index of money against need: by need {round(a.concentration_need_rule, 4) + 0.0:+.4f}; "
-        f"per inhabitant {round(a.concentration_equal_rule, 4) + 0.0:+.4f} (> 0: favours need)"
+        _(
+            "Concentration index of money against need: by need {by_need}; "
+            "per inhabitant {per_head} (> 0: favours need)"
+        ).format(
+            by_need=_signed(a.concentration_need_rule), per_head=_signed(a.concentration_equal_rule)
+        )
     )
     _outputs(
         t,
@@ -323,58 +390,68 @@ def allocate_cmd(
     )
 
 
-@fund_app.command("zorgraad")
+@fund_app.command(
+    "zorgraad",
+    help=_("Share the zorgraad grant among the zones per weighted inhabitant (9 risk criteria)."),
+)
 def zorgraad_cmd(
     territory: TerritoryOpt = None,
-    budget: Annotated[float | None, typer.Option(help="Grant in euros (default ≈ €9M)")] = None,
-    params: Annotated[Path | None, typer.Option(help="Your zorgraad parameter file")] = None,
+    budget: Annotated[float | None, typer.Option(help=_("Grant in euros (default ≈ €9M)"))] = None,
+    params: Annotated[Path | None, typer.Option(help=_("Your zorgraad parameter file"))] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Share the zorgraad grant among the zones per weighted inhabitant (9 risk criteria)."""
     from mesocare.services.financing import zorgraad_grant
 
     terr = _territory(territory)
     a = zorgraad_grant(terr, params_path=params, budget_eur=budget)
     _print(
         a.table,
-        f"Zorgraad grant per weighted inhabitant — {terr.manifest.label}",
+        _("Zorgraad grant per weighted inhabitant — {territory}").format(
+            territory=terr.manifest.label
+        ),
         {
-            "unit_code": "code",
-            "population": "population",
-            "need": "weighted inhabitants",
-            "need_rule_eur": "grant €",
-            "need_rule_eur_per_inhabitant": "€ per inhabitant",
+            "unit_code": _("code"),
+            "population": _("population"),
+            "need": _("weighted inhabitants"),
+            "need_rule_eur": _("grant €"),
+            "need_rule_eur_per_inhabitant": _("€ per inhabitant"),
         },
     )
     _outputs(a.table, csv, json_out, {"budget_cents": a.budget_cents})
 
 
-@fund_app.command("cpts")
+@fund_app.command(
+    "cpts",
+    help=_("Simulate a CPTS contract: size class, yearly amounts and the 5-year payment calendar."),
+)
 def cpts_cmd(
     territory: TerritoryOpt = None,
     population: Annotated[
-        int | None, typer.Option(help="Population (instead of a territory)")
+        int | None, typer.Option(help=_("Population (instead of a territory)"))
     ] = None,
     zone: ZoneOpt = None,
-    network: Annotated[list[str] | None, typer.Option(help="Network code (repeatable)")] = None,
-    area: Annotated[list[str] | None, typer.Option(help="Area code (repeatable)")] = None,
-    achievement: Annotated[float, typer.Option(help="Indicator achievement 0-1 every year")] = 1.0,
+    network: Annotated[list[str] | None, typer.Option(help=_("Network code (repeatable)"))] = None,
+    area: Annotated[list[str] | None, typer.Option(help=_("Area code (repeatable)"))] = None,
+    achievement: Annotated[
+        float, typer.Option(help=_("Indicator achievement 0-1 every year"))
+    ] = 1.0,
     start: Annotated[
-        str | None, typer.Option(help="Signature date YYYY-MM-DD for the calendar")
+        str | None, typer.Option(help=_("Signature date YYYY-MM-DD for the calendar"))
     ] = None,
-    missions: Annotated[Path | None, typer.Option(help="Your missions amounts CSV")] = None,
-    params: Annotated[Path | None, typer.Option(help="Your ACI CPTS parameter file")] = None,
+    missions: Annotated[Path | None, typer.Option(help=_("Your missions amounts CSV"))] = None,
+    params: Annotated[Path | None, typer.Option(help=_("Your ACI CPTS parameter file"))] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
-    """Simulate a CPTS contract: size class, yearly amounts and the 5-year payment calendar."""
     from mesocare.financing.cpts import calendar_dates
     from mesocare.services.financing import cpts_contract
 
     terr = None if population is not None else _territory(territory)
     if terr is not None and not (zone or network or area):
-        raise ParameterError("give --population, or --zone / --network / --area of the territory")
+        raise ParameterError(
+            _("give --population, or --zone / --network / --area of the territory")
+        )
     sim = cpts_contract(
         territory=terr,
         zone_code=zone,
@@ -387,20 +464,24 @@ def cpts_cmd(
     )
     fg = sim.yearly.loc[sim.yearly["item"] == "functioning", "fixed_eur"].iloc[0]
     console.print(
-        f"Population {sim.population:,} → size class [bold]{sim.size_class}[/]; "
-        f"functioning grant €{fg:,.2f} a year"
+        _(
+            "Population {population} → size class [bold]{size_class}[/]; "
+            "functioning grant {grant} a year"
+        ).format(
+            population=fmt_int(sim.population), size_class=sim.size_class, grant=fmt_eur(fg, 2)
+        )
     )
     if missions is None:
-        console.print("[yellow]Mission amounts are the packaged UNCONFIRMED example table.[/]")
+        console.print(_("[yellow]Mission amounts are the packaged UNCONFIRMED example table.[/]"))
     y = sim.yearly.groupby("year", as_index=False)[["fixed_eur", "variable_eur", "total_eur"]].sum()
     _print(
         y,
-        "Yearly amounts (functioning grant + missions)",
+        _("Yearly amounts (functioning grant + missions)"),
         {
-            "year": "year",
-            "fixed_eur": "fixed €",
-            "variable_eur": "variable €",
-            "total_eur": "total €",
+            "year": _("year"),
+            "fixed_eur": _("fixed €"),
+            "variable_eur": _("variable €"),
+            "total_eur": _("total €"),
         },
     )
     cal = sim.calendar.copy()
@@ -409,8 +490,12 @@ def cpts_cmd(
     by_pay: pd.DataFrame = cal.groupby(
         [c for c in ("month", "date") if c in cal.columns], as_index=False
     )["eur"].sum()  # type: ignore[assignment]
-    cols = {"month": "month", **({"date": "date"} if "date" in by_pay else {}), "eur": "paid €"}
-    _print(by_pay, "Payment calendar (months from signature)", cols)
+    cols = {
+        "month": _("month"),
+        **({"date": _("date")} if "date" in by_pay else {}),
+        "eur": _("paid €"),
+    }
+    _print(by_pay, _("Payment calendar (months from signature)"), cols)
     _outputs(
         cal,
         csv,

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from mesocare.cli._common import console, progress
+from mesocare.i18n import _, fmt_int, fmt_percent
 
 health = typer.Typer(
-    help="Population health: risk pyramid, prevalences and care gaps.", no_args_is_help=True
+    help=_("Population health: risk pyramid, prevalences and care gaps."), no_args_is_help=True
 )
 
-RefDate = Annotated[str, typer.Option("--reference-date", help="YYYY-MM-DD")]
+RefDate = Annotated[str, typer.Option("--reference-date", help=_("YYYY-MM-DD"))]
 
 
 def register(app: typer.Typer) -> None:
@@ -27,26 +28,32 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ParameterError(f"--reference-date '{text}' is not YYYY-MM-DD") from None
+        raise ParameterError(
+            _("--reference-date '{text}' is not YYYY-MM-DD").format(text=text)
+        ) from None
 
 
 def _counts(counts: dict[str, int], where: Path) -> None:
-    rows = ", ".join(f"{k} {v:,}" for k, v in counts.items())
-    console.print(f"Person-level records written to {where} ({rows})")
+    rows = ", ".join(f"{k} {fmt_int(v)}" for k, v in counts.items())
+    console.print(
+        _("Person-level records written to {path} ({rows})").format(path=where, rows=rows)
+    )
 
 
-@health.command("synth")
+@health.command(
+    "synth",
+    help=_("Generate synthetic person-level records consistent with the territory's population."),
+)
 def synth(
-    territory_dir: Annotated[Path, typer.Argument(help="Territory folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Persons folder to write")],
+    territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
     reference_date: RefDate = "2020-12-31",
-    seed: Annotated[int, typer.Option(help="Random seed")] = 2020,
+    seed: Annotated[int, typer.Option(help=_("Random seed"))] = 2020,
 ) -> None:
-    """Generate synthetic person-level records consistent with the territory's population."""
     from mesocare.services import population_health as S
 
     with progress() as bar:
-        task = bar.add_task("Generating synthetic person-level records", total=1)
+        task = bar.add_task(_("Generating synthetic person-level records"), total=1)
         counts = S.synthesise(territory_dir, out, reference_date=_date(reference_date), seed=seed)
         bar.advance(task)
     _counts(counts, out)
@@ -81,59 +88,68 @@ def _import(
     _counts(S.save_imported(tables, out, f"{kind}: {source}"), out)
 
 
-MapOpt = Annotated[Path | None, typer.Option(help="CSV key,area_code placing persons")]
-MapBy = Annotated[str, typer.Option(help="id, zip or county: what the mapping's key is")]
+MapOpt = Annotated[Path | None, typer.Option(help=_("CSV key,area_code placing persons"))]
+MapBy = Annotated[str, typer.Option(help=_("id, zip or county: what the mapping's key is"))]
 
 
-@health.command("import-synthea")
+@health.command(
+    "import-synthea",
+    help=_("Import a Synthea CSV export; persons are placed by --mapping or a seeded draw."),
+)
 def import_synthea(
-    csv_dir: Annotated[Path, typer.Argument(help="Folder of a Synthea CSV export")],
-    territory_dir: Annotated[Path, typer.Argument(help="Territory folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Persons folder to write")],
+    csv_dir: Annotated[Path, typer.Argument(help=_("Folder of a Synthea CSV export"))],
+    territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
     reference_date: RefDate = "2020-12-31",
     mapping: MapOpt = None,
     map_by: MapBy = "id",
     seed: int = 0,
 ) -> None:
-    """Import a Synthea CSV export; persons are placed by --mapping or a seeded draw."""
     _import("synthea", csv_dir, territory_dir, out, reference_date, mapping, map_by, seed)
 
 
-@health.command("import-fhir")
+@health.command(
+    "import-fhir",
+    help=_(
+        "Import FHIR R4 bundles (Patient, Condition, Encounter, MedicationRequest, Observation, Immunization)."
+    ),
+)
 def import_fhir(
-    source: Annotated[Path, typer.Argument(help="A FHIR R4 Bundle (.json) or a folder of them")],
-    territory_dir: Annotated[Path, typer.Argument(help="Territory folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Persons folder to write")],
+    source: Annotated[Path, typer.Argument(help=_("A FHIR R4 Bundle (.json) or a folder of them"))],
+    territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
     reference_date: RefDate = "2020-12-31",
     mapping: MapOpt = None,
     map_by: MapBy = "id",
     seed: int = 0,
 ) -> None:
-    """Import FHIR R4 bundles (Patient, Condition, Encounter, MedicationRequest, Observation,
-    Immunization)."""
     _import("fhir", source, territory_dir, out, reference_date, mapping, map_by, seed)
 
 
-@health.command("run")
+@health.command(
+    "run",
+    help=_("Stratify, find care gaps and publish suppressed prevalences, pyramids and gap rates."),
+)
 def run(
-    territory_dir: Annotated[Path, typer.Argument(help="Territory folder")],
-    persons_dir: Annotated[Path, typer.Argument(help="Persons folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder")] = Path("results"),
-    engine: Annotated[str, typer.Option(help="duckdb (default) or spark")] = "duckdb",
-    params_file: Annotated[Path | None, typer.Option("--params", help="Rules TOML")] = None,
-    reference_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    min_count: Annotated[int | None, typer.Option(help="Suppress counts under this")] = None,
-    threads: Annotated[int | None, typer.Option(help="Engine threads")] = None,
-    attach: Annotated[bool, typer.Option(help="Save the measures into the territory")] = False,
+    territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
+    persons_dir: Annotated[Path, typer.Argument(help=_("Persons folder"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Results folder"))] = Path("results"),
+    engine: Annotated[str, typer.Option(help=_("duckdb (default) or spark"))] = "duckdb",
+    params_file: Annotated[Path | None, typer.Option("--params", help=_("Rules TOML"))] = None,
+    reference_date: Annotated[str | None, typer.Option(help=_("YYYY-MM-DD"))] = None,
+    min_count: Annotated[int | None, typer.Option(help=_("Suppress counts under this"))] = None,
+    threads: Annotated[int | None, typer.Option(help=_("Engine threads"))] = None,
+    attach: Annotated[bool, typer.Option(help=_("Save the measures into the territory"))] = False,
     list_ids: Annotated[
         str | None,
         typer.Option(
-            help="Also write the pseudonymous ids of a target group (stratum_3, gap_<id>) "
-            "to target_ids.csv. Sensitive."
+            help=_(
+                "Also write the pseudonymous ids of a target group (stratum_3, gap_<id>) "
+                "to target_ids.csv. Sensitive."
+            )
         ),
     ] = None,
 ) -> None:
-    """Stratify, find care gaps and publish suppressed prevalences, pyramids and gap rates."""
     from mesocare.population.rules import load_params
     from mesocare.population.tables import read_manifest
     from mesocare.services import population_health as S
@@ -144,7 +160,9 @@ def run(
     params = load_params(params_file, reference_date=ref, min_count=min_count)
     territory = load_territory(territory_dir)
     with progress() as bar:
-        task = bar.add_task(f"Running the population-health query on {engine}", total=1)
+        task = bar.add_task(
+            _("Running the population-health query on {engine}").format(engine=engine), total=1
+        )
         result, ids = S.analyse(
             territory, persons_dir, params, engine=engine, threads=threads, list_ids=list_ids
         )
@@ -154,16 +172,18 @@ def run(
         S.attach(territory_dir, territory, result)
     m = result.measures
     zone = m[(m["level"] == "region") & (m["measure_kind"] == "stratum")]
+    pyramid = ", ".join(
+        f"{measure} {fmt_percent(rate, fraction=True)}"
+        for measure, rate in zip(zone["measure"], zone["rate"], strict=True)
+        if rate == rate
+    )
     console.print(
-        f"{result.persons:,} persons; risk pyramid (region): "
-        + ", ".join(
-            f"{measure} {rate:.1%}"
-            for measure, rate in zip(zone["measure"], zone["rate"], strict=True)
-            if rate == rate
+        _("{persons} persons; risk pyramid (region): {pyramid}").format(
+            persons=fmt_int(result.persons), pyramid=pyramid
         )
     )
     for p in paths:
-        console.print(
-            f"written: {p}"
-            + (" (pseudonymous ids: sensitive)" if p.name == "target_ids.csv" else "")
-        )
+        line = _("written: {path}").format(path=p)
+        if p.name == "target_ids.csv":
+            line += " " + _("(pseudonymous ids: sensitive)")
+        console.print(line)

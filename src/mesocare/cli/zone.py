@@ -11,19 +11,20 @@ from rich.table import Table
 
 from mesocare.atomic import file_write
 from mesocare.cli._common import console
+from mesocare.i18n import _, fmt_decimal
 
 zone_app = typer.Typer(
-    help="Draw zones and vicinity networks under population bounds; score any zoning."
+    help=_("Draw zones and vicinity networks under population bounds; score any zoning.")
 )
 
-Territory_ = Annotated[Path, typer.Argument(help="Territory folder (see `mesocare generate`)")]
-Min = Annotated[float, typer.Option("--min", help="Minimum population per zone")]
-Max = Annotated[float, typer.Option("--max", help="Maximum population per zone")]
+Territory_ = Annotated[Path, typer.Argument(help=_("Territory folder (see `mesocare generate`)"))]
+Min = Annotated[float, typer.Option("--min", help=_("Minimum population per zone"))]
+Max = Annotated[float, typer.Option("--max", help=_("Maximum population per zone"))]
 Out = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write .gpkg (areas + zones) or .csv")
+    Path | None, typer.Option("--out", "-o", help=_("Write .gpkg (areas + zones) or .csv"))
 ]
 Attrs = Annotated[
-    list[str] | None, typer.Option("--attribute", help="Area attribute for homogeneity (repeat)")
+    list[str] | None, typer.Option("--attribute", help=_("Area attribute for homogeneity (repeat)"))
 ]
 
 
@@ -36,14 +37,17 @@ def _print_table(frame: pd.DataFrame, title: str, limit: int = 40) -> None:
     for c in frame.columns:
         t.add_column(str(c))
     for row in frame.head(limit).itertuples(index=False):
-        t.add_row(*[f"{v:,.3f}" if isinstance(v, float) else str(v) for v in row])
+        t.add_row(*[fmt_decimal(v, 3) if isinstance(v, float) else str(v) for v in row])
     console.print(t)
     if len(frame) > limit:
-        console.print(f"… {len(frame) - limit} more rows (see --out)")
+        console.print(_("… {n} more rows (see --out)").format(n=len(frame) - limit))
 
 
 def _print_summary(summary: dict, title: str) -> None:
-    parts = [f"{k}={v:,.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in summary.items()]
+    parts = [
+        f"{k}={fmt_decimal(v, 3)}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in summary.items()
+    ]
     console.print(f"[bold]{title}[/]: " + ", ".join(parts), soft_wrap=True)
 
 
@@ -51,46 +55,47 @@ def _report(outcome, out: Path | None, quiet_notes: bool = False) -> None:  # ty
     from mesocare.services.zoning import write_zoning
 
     for note in outcome.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
-    _print_table(outcome.evaluation.zones, "Proposed zoning")
-    _print_summary(outcome.evaluation.summary, "Proposal")
+        console.print(_("[yellow]note:[/] {note}").format(note=note), soft_wrap=True)
+    _print_table(outcome.evaluation.zones, _("Proposed zoning"))
+    _print_summary(outcome.evaluation.summary, _("Proposal"))
     if outcome.existing is not None:
-        _print_summary(outcome.existing.summary, "Existing")
+        _print_summary(outcome.existing.summary, _("Existing"))
     if not outcome.result.feasible:
-        console.print("[bold red]Some bounds could not be met[/] (see the notes above)")
+        console.print(_("[bold red]Some bounds could not be met[/] (see the notes above)"))
     if out is not None:
         write_zoning(outcome.assignment, out)
-        console.print(f"Written to {out}")
+        console.print(_("Written to {path}").format(path=out))
 
 
-@zone_app.command("draw")
+@zone_app.command(
+    "draw", help=_("Propose zones of whole areas, contiguous and within the population bounds.")
+)
 def draw_cmd(
     territory: Territory_,
     min_population: Min = 75_000,
     max_population: Max = 125_000,
     count: Annotated[
         int | None,
-        typer.Option("--count", help="Number of zones (default: as many as the bounds allow)"),
+        typer.Option("--count", help=_("Number of zones (default: as many as the bounds allow)")),
     ] = None,
     keep_whole_column: Annotated[
         str | None,
         typer.Option(
-            "--keep-whole-column", help="Area column whose units stay whole (e.g. network_code)"
+            "--keep-whole-column", help=_("Area column whose units stay whole (e.g. network_code)")
         ),
     ] = None,
-    region: Annotated[str | None, typer.Option(help="Only this region_code")] = None,
+    region: Annotated[str | None, typer.Option(help=_("Only this region_code"))] = None,
     attribute: Attrs = None,
-    homogeneity: Annotated[float, typer.Option(help="Weight of attribute homogeneity")] = 1.0,
+    homogeneity: Annotated[float, typer.Option(help=_("Weight of attribute homogeneity"))] = 1.0,
     stay_close: Annotated[
-        float, typer.Option(help="Weight of staying close to today's zones")
+        float, typer.Option(help=_("Weight of staying close to today's zones"))
     ] = 0.0,
     allow_oversized: Annotated[
-        bool, typer.Option(help="Units above --max become their own zones")
+        bool, typer.Option(help=_("Units above --max become their own zones"))
     ] = False,
     seed: int = 0,
     out: Out = None,
 ) -> None:
-    """Propose zones of whole areas, contiguous and within the population bounds."""
     from mesocare.services.zoning import draw_zones
     from mesocare.territory import load_territory
     from mesocare.zoning import ZoningParams
@@ -111,23 +116,26 @@ def draw_cmd(
     _report(outcome, out)
 
 
-@zone_app.command("networks")
+@zone_app.command(
+    "networks", help=_("Split one zone into vicinity networks of similar population.")
+)
 def networks_cmd(
     territory: Territory_,
-    zone: Annotated[str, typer.Option("--zone", help="Zone code")],
-    count: Annotated[int, typer.Option("--count", help="Number of vicinity networks")] = 9,
+    zone: Annotated[str, typer.Option("--zone", help=_("Zone code"))],
+    count: Annotated[int, typer.Option("--count", help=_("Number of vicinity networks"))] = 9,
     min_population: Annotated[
-        float | None, typer.Option("--min", help="Minimum (default: mean − tolerance)")
+        float | None, typer.Option("--min", help=_("Minimum (default: mean − tolerance)"))
     ] = None,
     max_population: Annotated[
-        float | None, typer.Option("--max", help="Maximum (default: mean + tolerance)")
+        float | None, typer.Option("--max", help=_("Maximum (default: mean + tolerance)"))
     ] = None,
-    tolerance: Annotated[float, typer.Option(help="Default bounds: mean × (1 ± tolerance)")] = 0.3,
+    tolerance: Annotated[
+        float, typer.Option(help=_("Default bounds: mean × (1 ± tolerance)"))
+    ] = 0.3,
     attribute: Attrs = None,
     seed: int = 0,
     out: Out = None,
 ) -> None:
-    """Split one zone into vicinity networks of similar population."""
     from mesocare.services.zoning import draw_networks
     from mesocare.territory import load_territory
 
@@ -138,23 +146,29 @@ def networks_cmd(
     _report(outcome, out)
 
 
-@zone_app.command("evaluate")
+@zone_app.command(
+    "evaluate",
+    help=_(
+        "Score a zoning (today's zones or networks, or a CSV) against bounds and today's zones."
+    ),
+)
 def evaluate_cmd(
     territory: Territory_,
-    level: Annotated[str, typer.Option(help="zone or network")] = "zone",
-    zone: Annotated[str | None, typer.Option("--zone", help="Only the areas of this zone")] = None,
-    region: Annotated[str | None, typer.Option(help="Only this region_code")] = None,
+    level: Annotated[str, typer.Option(help=_("zone or network"))] = "zone",
+    zone: Annotated[
+        str | None, typer.Option("--zone", help=_("Only the areas of this zone"))
+    ] = None,
+    region: Annotated[str | None, typer.Option(help=_("Only this region_code"))] = None,
     zoning: Annotated[
-        Path | None, typer.Option(help="CSV (area_code, zone_code) to score instead")
+        Path | None, typer.Option(help=_("CSV (area_code, zone_code) to score instead"))
     ] = None,
     min_population: Annotated[float | None, typer.Option("--min")] = None,
     max_population: Annotated[float | None, typer.Option("--max")] = None,
     attribute: Attrs = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the zone table as CSV")
+        Path | None, typer.Option("--out", "-o", help=_("Write the zone table as CSV"))
     ] = None,
 ) -> None:
-    """Score a zoning (today's zones or networks, or a CSV) against bounds and today's zones."""
     from mesocare.errors import ValidationError
     from mesocare.services.zoning import evaluate_zoning
     from mesocare.territory import load_territory
@@ -165,7 +179,7 @@ def evaluate_cmd(
         df = pd.read_csv(zoning, dtype=str)
         for c in ("area_code", "zone_code"):
             if c not in df.columns:
-                raise ValidationError("missing column", file=zoning, column=c)
+                raise ValidationError(_("missing column"), file=zoning, column=c)
         labels = dict(zip(df["area_code"], df["zone_code"], strict=True))
         reference = f"{level}_code"
     ev = evaluate_zoning(
@@ -173,26 +187,31 @@ def evaluate_cmd(
         min_population=min_population, max_population=max_population,
         attributes=attribute or (), labels=labels, reference=reference,
     )  # fmt: skip
-    _print_table(ev.zones, f"Evaluation ({level}s)")
-    _print_summary(ev.summary, "Summary")
+    title = _("Evaluation of the networks") if level == "network" else _("Evaluation of the zones")
+    _print_table(ev.zones, title)
+    _print_summary(ev.summary, _("Summary"))
     if out is not None:
         with file_write(out) as f:
             ev.zones.to_csv(f, index=False)
-        console.print(f"Written to {out}")
+        console.print(_("Written to {path}").format(path=out))
 
 
-@zone_app.command("redraw-mergers")
+@zone_app.command(
+    "redraw-mergers",
+    help=_(
+        "Map today's zones onto merged municipalities, flag what breaks, propose a minimal repair."
+    ),
+)
 def redraw_mergers_cmd(
     territory: Territory_,
     mergers: Annotated[
-        Path, typer.Option(help="Merger table, e.g. be_mergers_2025/fusies-2025.tsv")
+        Path, typer.Option(help=_("Merger table, e.g. be_mergers_2025/fusies-2025.tsv"))
     ],
     min_population: Min = 75_000,
     max_population: Max = 125_000,
-    region: Annotated[str | None, typer.Option(help="Only this region_code")] = None,
+    region: Annotated[str | None, typer.Option(help=_("Only this region_code"))] = None,
     out: Out = None,
 ) -> None:
-    """Map today's zones onto merged municipalities, flag what breaks, propose a minimal repair."""
     from mesocare.services.zoning import redraw_after_mergers, write_zoning
     from mesocare.sources.be_mergers import code_map, read_mergers
     from mesocare.territory import load_territory
@@ -202,10 +221,10 @@ def redraw_mergers_cmd(
     outcome = redraw_after_mergers(
         load_territory(territory), code_map(read_mergers(mergers)), params, region_code=region
     )
-    _print_table(outcome.flags, "What the mergers break")
+    _print_table(outcome.flags, _("What the mergers break"))
     for note in outcome.result.messages:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
-    _print_summary(outcome.evaluation.summary, "Repaired zoning vs mapped zoning")
+        console.print(_("[yellow]note:[/] {note}").format(note=note), soft_wrap=True)
+    _print_summary(outcome.evaluation.summary, _("Repaired zoning vs mapped zoning"))
     if out is not None:
         write_zoning(outcome.repaired, out)
-        console.print(f"Written to {out}")
+        console.print(_("Written to {path}").format(path=out))

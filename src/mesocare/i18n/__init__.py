@@ -13,12 +13,13 @@ Numbers follow the CLDR conventions of the language as spoken in Belgium (``nl_B
 
 from __future__ import annotations
 
+import decimal
 import gettext as _gettext
 import io
 import math
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
@@ -38,6 +39,8 @@ LOCALES: dict[str, str] = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: shown where a value is missing or suppressed
 MISSING = "–"
+
+_SLACK_S = 2.0
 
 _current: ContextVar[str] = ContextVar("mesocare_language", default=DEFAULT_LANGUAGE)
 
@@ -97,7 +100,9 @@ def translations(lang: str) -> _gettext.NullTranslations:
     """The catalog of ``lang`` (compiled ``.mo`` when current, else compiled from the ``.po``)."""
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+    # an installed wheel has both files with its install time, the .po often a moment later: a
+    # .mo counts as current unless its .po was changed more than a couple of seconds after it
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime - _SLACK_S):
         with mo.open("rb") as fh:
             return _gettext.GNUTranslations(fh)
     if po.exists():
@@ -140,12 +145,19 @@ def _finite(v: object) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _precision(digits: int) -> AbstractContextManager[decimal.Context]:
+    """A decimal context precise enough for ``digits`` digits (Babel rounds in the current one)."""
+    return decimal.localcontext(prec=max(decimal.getcontext().prec, digits + 2))
+
+
 def fmt_int(v: object) -> str:
     """A whole number with the locale's grouping: ``102.275`` (nl), ``102,275`` (en)."""
     f = _finite(v)
     if f is None:
         return MISSING
-    return _numbers.format_decimal(round(f), format="#,##0", locale=current_locale())
+    whole = round(f)
+    with _precision(len(str(abs(whole)))):
+        return _numbers.format_decimal(whole, format="#,##0", locale=current_locale())
 
 
 def fmt_decimal(v: object, digits: int = 1) -> str:
@@ -154,7 +166,8 @@ def fmt_decimal(v: object, digits: int = 1) -> str:
     if f is None:
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return _numbers.format_decimal(f, format=pattern, locale=current_locale())
+    with _precision(max(0, math.floor(math.log10(abs(f)))) + 1 + max(digits, 0) if f else 1):
+        return _numbers.format_decimal(f, format=pattern, locale=current_locale())
 
 
 def fmt_number(v: object, significant: int = 3) -> str:

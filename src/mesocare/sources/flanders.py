@@ -44,6 +44,7 @@ import pandas as pd
 from shapely.geometry import MultiPolygon
 
 from mesocare.errors import ValidationError
+from mesocare.i18n import N_
 from mesocare.sources import _flanders_tables as T
 from mesocare.sources import _read as R
 from mesocare.sources._belgium import (
@@ -64,14 +65,15 @@ from mesocare.sources._flanders_tables import largest_remainder
 from mesocare.territory import AttributeDefinition, Manifest, Source, Territory
 from mesocare.territory import schema as S
 
-#: The steps :func:`import_flanders` reports to ``progress``, in order.
+#: The steps :func:`import_flanders` reports to ``progress``, in order (English; show them with
+#: ``mesocare.i18n._``).
 STEPS: tuple[str, ...] = (
-    "Reading municipalities and their 2020 population",
-    "Reading primary care zones",
-    "Mapping pre-2019 municipality codes",
-    "Scaling the 2013 age and sex structure to 2020",
-    "Reading taxable income",
-    "Validating the territory",
+    N_("Reading municipalities and their 2020 population"),
+    N_("Reading primary care zones"),
+    N_("Mapping pre-2019 municipality codes"),
+    N_("Scaling the 2013 age and sex structure to 2020"),
+    N_("Reading taxable income"),
+    N_("Validating the territory"),
 )
 
 Progress = Callable[[str], None]
