@@ -37,9 +37,12 @@ def generate(
 
 
 def _language(lang: str | None, territory) -> str:  # type: ignore[no-untyped-def]
+    from mesocare.cli._common import explicit_language
     from mesocare.i18n import resolve_language
 
-    return resolve_language(lang, territory.manifest.language if territory else None)
+    return resolve_language(
+        lang or explicit_language(), territory.manifest.language if territory else None
+    )
 
 
 def _run_diagnosis(territory, zone: str, out: Path, fmt: str, lang: str) -> Path:  # type: ignore[no-untyped-def]

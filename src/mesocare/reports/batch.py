@@ -15,6 +15,7 @@ from mesocare.atomic import write_text
 from mesocare.i18n import _, use_locale
 from mesocare.reports.base import Table
 from mesocare.reports.diagnosis import write_report
+from mesocare.reports.render import render_index, write_shared_assets
 from mesocare.reports.sections.geo import ZoneGeometry
 from mesocare.services.diagnosis import TerritoryResults, ZoneDiagnosis, diagnose_zones
 from mesocare.territory import Territory
@@ -61,7 +62,7 @@ def write_all(
     out.mkdir(parents=True, exist_ok=True)
     diagnoses = diagnose_zones(territory, codes, shared=TerritoryResults(territory))
     if fmt == "html":
-        _write_shared_assets(out)
+        write_shared_assets(out)
     n = max(1, min(workers or os.cpu_count() or 1, len(codes)))
     done: dict[str, Path] = {}
     _SHARED = (territory, diagnoses, lang, fmt)
@@ -84,18 +85,6 @@ def write_all(
     with use_locale(lang):
         _write_index(territory, diagnoses, done, out)
     return {z: done[z] for z in codes}
-
-
-def _write_shared_assets(out: Path) -> None:
-    from mesocare.reports import render
-
-    writer = getattr(render, "write_shared_assets", None)
-    if writer is not None:
-        writer(out)
-    else:
-        from plotly.offline import get_plotlyjs
-
-        write_text(out / PLOTLY_FILE, get_plotlyjs())
 
 
 def index_table(diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path]) -> Table:
@@ -125,29 +114,18 @@ def index_table(diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path]) -> T
         )
         rows.append(row)
     table = Table(_("Zones"), pd.DataFrame(rows))
-    links = {_("zone"): [done[z].name for z in diagnoses]}
-    try:
-        return Table(table.caption, table.frame, links=links)  # type: ignore[call-arg]
-    except TypeError:
-        return table
+    return Table(table.caption, table.frame, links={_("zone"): [done[z].name for z in diagnoses]})
 
 
 def _write_index(
     territory: Territory, diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path], out: Path
 ) -> None:
-    from mesocare.reports import render
-
     table = index_table(diagnoses, done)
     title = _("Zone diagnoses: {name}").format(name=territory.manifest.name)
     sub = _("{n} zones; reference year {year}").format(
         n=len(diagnoses), year=territory.manifest.reference_year
     )
-    make = getattr(render, "render_index", None)
-    if make is not None:
-        page = make(title, sub, table, synthetic=territory.manifest.synthetic)
-    else:
-        page = (
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1><p>{sub}</p>{render.table_html(table)}</body></html>"
-        )
+    page = render_index(
+        title, sub, table, synthetic=territory.manifest.synthetic, plotly_src=PLOTLY_FILE
+    )
     write_text(out / "index.html", page)

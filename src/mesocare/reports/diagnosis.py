@@ -95,9 +95,7 @@ def render_report(
         return json.dumps(diagnosis.model_dump(mode="json"), indent=2, ensure_ascii=False)
     with use_locale(lang):
         doc = build_report(diagnosis, geometry)
-        if plotly_src is not None:
-            return render_html(doc, plotly_src=plotly_src)  # type: ignore[call-arg]
-        return render_html(doc)
+        return render_html(doc, plotly_src=plotly_src)
 
 
 def write_report(
@@ -112,7 +110,7 @@ def write_report(
     """Write the report atomically (HTML, JSON or PDF)."""
     fmt = check_format(out, fmt)
     if fmt == "pdf":
-        from mesocare.reports.pdf import html_to_pdf  # type: ignore[import-not-found]
+        from mesocare.reports.pdf import html_to_pdf
 
         return html_to_pdf(render_report(diagnosis, geometry, "html", lang=lang), Path(out))
     return write_text(

@@ -50,10 +50,10 @@ class Manifest(BaseModel):
     attributes: dict[str, AttributeDefinition] = Field(default_factory=dict)
     optional_tables: list[str] = Field(default_factory=list)
     #: the language of the territory's people (nl, fr or en): the default of its reports
-    language: str | None = Field(None, pattern="^(nl|fr|en)$")
+    language: str | None = Field(default=None, pattern="^(nl|fr|en)$")
     #: the year of the age structure when it differs from the reference year (e.g. a 2013 age
     #: structure scaled to the totals of the reference year); reports say so at each figure
-    age_structure_year: int | None = Field(None, ge=1900, le=2200)
+    age_structure_year: int | None = Field(default=None, ge=1900, le=2200)
 
     @property
     def label(self) -> str:

@@ -64,7 +64,10 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
                 title=_("APL to GPs"),
                 label=areas["name"],
                 points=pts,
-                colorscale="RdYlGn",
+                polarity="higher_is_better",
+                value_label=_("APL"),
+                unit=unit,
+                midpoint=a.threshold,
             ),
         ),
         Figure(
@@ -97,6 +100,8 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
                     title=_("APL gain"),
                     label=areas["name"],
                     points=site_pts,
+                    value_label=_("APL gain"),
+                    unit=unit,
                 ),
             )
         )

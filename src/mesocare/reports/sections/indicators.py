@@ -71,7 +71,16 @@ def zone_table(d: ZoneDiagnosis) -> Table:
     cls = pd.DataFrame(
         {cmp_col: ["" if f.significance == "not_compared" else f.significance for f in findings]}
     )
-    return Table(_("The zone against its region and the region's zones"), frame, cls)
+    return Table(
+        _("The zone against its region and the region's zones"),
+        frame,
+        cls,
+        header_notes={
+            _("95% interval"): _("the range that holds the true value with 95% confidence"),
+            _("range of the zones"): _("lowest and highest value among the region's zones"),
+            _("rank"): _("rank among the region's zones; 1 is the best (or the highest)"),
+        },
+    )
 
 
 def units_table(d: ZoneDiagnosis, uv: UnitValues, caption: str) -> Table:
@@ -92,14 +101,20 @@ def units_table(d: ZoneDiagnosis, uv: UnitValues, caption: str) -> Table:
     return Table(caption, frame, cls)
 
 
-def _layers(d: ZoneDiagnosis, uv: UnitValues, keys: list[str]) -> dict[str, list[float | None]]:
-    units = {f.indicator_id: f.unit for f in d.themes.indicators.findings}
+def _layers(
+    d: ZoneDiagnosis, uv: UnitValues, keys: list[str]
+) -> tuple[dict[str, list[float | None]], dict[str, str], dict[str, str]]:
+    """Map layers by label, with each layer's polarity and unit."""
+    found = {f.indicator_id: f for f in d.themes.indicators.findings}
     pos = {c: i for i, c in enumerate(uv.codes)}
-    return {
-        labelled(i, units.get(i, "")): [uv.values[i][pos[c]] if c in pos else None for c in keys]
-        for i in MAPPED
-        if i in uv.values
+    ids = [i for i in MAPPED if i in uv.values and i in found]
+    layers = {
+        labelled(i, found[i].unit): [uv.values[i][pos[c]] if c in pos else None for c in keys]
+        for i in ids
     }
+    polarities: dict[str, str] = {labelled(i, found[i].unit): found[i].polarity for i in ids}
+    units = {labelled(i, found[i].unit): unit_label(found[i].unit) for i in ids}
+    return layers, polarities, units
 
 
 def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
@@ -107,15 +122,21 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
     tables = [zone_table(d)]
     figures = []
     areas = geo.aligned(th.areas.codes)
-    layers = _layers(d, th.areas, th.areas.codes)
+    layers, pol, units = _layers(d, th.areas, th.areas.codes)
     if layers:
         figures.append(
             Figure(
                 _(
-                    "Indicators by area; pick one in the menu. Hover an area for its name and value."
+                    "Indicators by area; pick one in the menu. Where a direction is better, red is "
+                    "worse and blue better on every map. Hover an area for its name and value."
                 ),
                 choropleth_selector(
-                    areas, layers, title=_("Indicators by area"), label=areas["name"]
+                    areas,
+                    layers,  # type: ignore[arg-type]
+                    title=_("Indicators by area"),
+                    label=areas["name"],
+                    polarities=pol,
+                    units=units,
                 ),
             )
         )
@@ -125,17 +146,19 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
         )
         nets = geo.networks
         names = dict(zip(th.networks.codes, th.networks.names, strict=True))
-        nl = _layers(d, th.networks, nets["network_code"].astype(str).tolist())
+        nl, npol, nunits = _layers(d, th.networks, nets["network_code"].astype(str).tolist())
         if nl:
             figures.append(
                 Figure(
                     _("Indicators by vicinity network."),
                     choropleth_selector(
                         nets,
-                        nl,
+                        nl,  # type: ignore[arg-type]
                         title=_("Indicators by vicinity network"),
                         key="network_code",
                         label=[names.get(c, c) for c in nets["network_code"]],
+                        polarities=npol,
+                        units=nunits,
                     ),
                 )
             )

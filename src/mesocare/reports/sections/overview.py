@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from mesocare.i18n import _, fmt_int, fmt_number, fmt_percent, ngettext
-from mesocare.reports.base import Section
+from mesocare.reports.base import Figure, Section
+from mesocare.reports.charts import SpineRow, spine_chart
 from mesocare.reports.sections.geo import ZoneGeometry
-from mesocare.reports.sections.words import AREA_LEVELS_PLURAL, SIGNIFICANCE, word
+from mesocare.reports.sections.words import (
+    AREA_LEVELS_PLURAL,
+    SIGNIFICANCE,
+    indicator_label,
+    unit_label,
+    word,
+)
 from mesocare.services.diagnosis.model import Finding, ZoneDiagnosis
 
 VERDICT = {
@@ -51,11 +58,12 @@ def _value(f: Finding, v: float | None = None) -> str:
 
 def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
     f = d.finding
+    population = f("population")
     cards = [
         _card(
             _("inhabitants"),
             f("population"),
-            fmt_int(f("population").value) if f("population") else None,
+            fmt_int(population.value) if population else None,
         ),
         {
             "label": word(AREA_LEVELS_PLURAL, d.area_level),
@@ -101,4 +109,36 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
                 "Neighbouring zone: {names}.", "Neighbouring zones: {names}.", len(d.neighbours)
             ).format(names=", ".join(f"{n.name} ({n.code})" for n in d.neighbours))
         )
-    return Section("overview", _("Key figures"), paragraphs=paras, data={"cards": cards})
+    rows = [
+        SpineRow(
+            label=indicator_label(x.indicator_id),
+            unit=unit_label(x.unit),
+            zone=x.value,
+            region=x.region_value,
+            zones_min=x.zones.min if x.zones else None,
+            zones_q1=x.zones.q1 if x.zones else None,
+            zones_q3=x.zones.q3 if x.zones else None,
+            zones_max=x.zones.max if x.zones else None,
+            significance=x.significance.replace("_", " "),
+            polarity=x.polarity,
+        )
+        for x in d.themes.indicators.findings
+        if x.zones is not None and x.indicator_id != "population"
+    ]
+    figures = []
+    if rows:
+        figures.append(
+            Figure(
+                _(
+                    "Every indicator of the zone (dot) against the region (line) and the spread of "
+                    "the region's {n} zones (light bar: lowest to highest; dark bar: middle half). "
+                    "Where a direction is better, worse is always on the left."
+                ).format(n=fmt_int(d.zones_in_region)),
+                spine_chart(
+                    rows, title=_("The zone among the zones of its region"), zone_name=d.zone.name
+                ),
+            )
+        )
+    return Section(
+        "overview", _("Key figures"), paragraphs=paras, figures=figures, data={"cards": cards}
+    )

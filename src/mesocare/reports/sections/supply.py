@@ -60,8 +60,9 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
                     dens,
                     title=_("GPs and population density"),
                     label=areas["name"],
-                    colorscale="Blues",
                     points=pts,
+                    value_label=_("Population density"),
+                    unit=_("inhabitants per km²"),
                 ),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from mesocare.indicators.shortage import ShortageParams
 from mesocare.services.diagnosis.findings import num
@@ -56,7 +57,9 @@ def shortage(
                 continue
             r = sub.loc[code].to_dict()
             rule = bool(r["shortage"])
-            a = units.loc[(level, code)] if (level, code) in units.index else None
+            a: pd.Series | None = (
+                units.loc[(level, code)] if (level, code) in units.index else None  # type: ignore[assignment]
+            )
             apl_v = num(a["accessibility"]) if a is not None else None
             apl_short = None if apl_v is None else bool(apl_v <= threshold)
             rows.append(
@@ -151,7 +154,7 @@ def accessibility(
     req = res.request
     rows = shared.area_rows[zone]
     areas = res.areas.iloc[rows]
-    z = shared.apl_units.loc[("zone", zone)]
+    z: pd.Series = shared.apl_units.loc[("zone", zone)]  # type: ignore[assignment]
     plan = plan_sites(shared.territory, res, REPORT_NEW_FTE, zone_code=zone, origins=shared.origins)
     names = shared.names
     area_of_site = plan.sites["code"].astype(str)

@@ -64,18 +64,20 @@ class Finding(Frozen):
     unit: str = Field(description="unit of the value, in English (translated when shown)")
     numerator: float | None = None
     denominator: float | None = None
-    lower: float | None = Field(None, description="95% interval, lower bound")
-    upper: float | None = Field(None, description="95% interval, upper bound")
+    lower: float | None = Field(default=None, description="95% interval, lower bound")
+    upper: float | None = Field(default=None, description="95% interval, upper bound")
     interval_method: str | None = None
     region_value: float | None = None
-    zones: Spread | None = Field(None, description="spread over the zones of the region")
+    zones: Spread | None = Field(default=None, description="spread over the zones of the region")
     significance: Significance = "not_compared"
     polarity: Polarity = "none"
-    rank: int | None = Field(None, description="1 = best (or highest when polarity is none)")
+    rank: int | None = Field(
+        default=None, description="1 = best (or highest when polarity is none)"
+    )
     rank_of: int | None = None
     reference_year: int
     source: str
-    note: str | None = Field(None, description="e.g. a figure that comes from another year")
+    note: str | None = Field(default=None, description="e.g. a figure that comes from another year")
 
 
 class UnitValues(Frozen):
@@ -169,7 +171,9 @@ class ShortageRow(Frozen):
     apl: float | None = None
     apl_population_in_shortage: float | None = None
     apl_share_in_shortage: float | None = None
-    apl_shortage: bool | None = Field(None, description="population-weighted APL under threshold")
+    apl_shortage: bool | None = Field(
+        default=None, description="population-weighted APL under threshold"
+    )
     agree: bool | None = None
 
 
@@ -389,7 +393,7 @@ class ZoneDiagnosis(Frozen):
     synthetic: bool
     seed: int | None = None
     crs: str
-    language: str | None = Field(None, description="the territory's default language")
+    language: str | None = Field(default=None, description="the territory's default language")
     reference_year: int
     zone: UnitRef
     region: UnitRef
