@@ -19,10 +19,14 @@ def browser_page(leuven, tmp_path_factory):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: bash scripts/ensure-chromium.sh")
-    from mesocare.services.diagnose import diagnose_zone, write_report
+    from mesocare.reports.diagnosis import write_report
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import diagnose
 
     folder = tmp_path_factory.mktemp("report")
-    report = write_report(diagnose_zone(leuven, "Z01"), folder / "diagnosis-Z01.html")
+    report = write_report(
+        diagnose(leuven, "Z01"), ZoneGeometry.of(leuven, "Z01"), folder / "diagnosis-Z01.html"
+    )
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1024, "height": 768})

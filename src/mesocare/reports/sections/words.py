@@ -126,5 +126,5 @@ def unit_label(unit: str) -> str:
 
 
 def labelled(iid: str, unit: str) -> str:
-    u = unit_label(unit)
-    return f"{indicator_label(iid)} ({u})" if u else indicator_label(iid)
+    u, label = unit_label(unit), indicator_label(iid)
+    return f"{label} ({u})" if u and u not in label else label

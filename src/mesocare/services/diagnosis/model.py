@@ -420,6 +420,7 @@ def json_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Mesocare zone diagnosis",
         **schema,
+        "title": "Mesocare zone diagnosis",
+        "version": SCHEMA_VERSION,
     }
