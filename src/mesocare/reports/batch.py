@@ -1,4 +1,5 @@
-"""Every zone's report of a territory: diagnoses in one pass, HTML written by parallel workers,
+"""Every zone's report of a territory: shared results once, then each zone diagnosed and written
+by parallel workers,
 the Plotly bundle written once beside the reports, and a sortable index of the zones."""
 
 from __future__ import annotations
@@ -17,30 +18,32 @@ from mesocare.reports.base import Table
 from mesocare.reports.diagnosis import write_report
 from mesocare.reports.render import render_index, write_shared_assets
 from mesocare.reports.sections.geo import ZoneGeometry
-from mesocare.services.diagnosis import TerritoryResults, ZoneDiagnosis, diagnose_zones
+from mesocare.services.diagnosis import TerritoryResults, ZoneDiagnosis, diagnose
 from mesocare.territory import Territory
 
 PLOTLY_FILE = "plotly.min.js"
-#: (territory, diagnoses, language, format) inherited by forked workers during a pool's lifetime.
-_SHARED: tuple[Territory, dict[str, ZoneDiagnosis], str, str] | None = None
+#: (territory, shared results, language, format) inherited by forked workers during a pool's
+#: lifetime: each worker diagnoses its zones over the prepared shared results and writes them.
+_SHARED: tuple[Territory, TerritoryResults, str, str] | None = None
 
 
 def report_name(zone: str, fmt: str) -> str:
     return f"diagnosis-{zone}.{fmt}"
 
 
-def _one(zone: str, out_dir: str) -> tuple[str, str]:
+def _one(zone: str, out_dir: str) -> tuple[str, str, ZoneDiagnosis]:
     assert _SHARED is not None
-    territory, diagnoses, lang, fmt = _SHARED
+    territory, shared, lang, fmt = _SHARED
+    diagnosis = diagnose(territory, zone, shared=shared)
     path = write_report(
-        diagnoses[zone],
+        diagnosis,
         ZoneGeometry.of(territory, zone),
         Path(out_dir) / report_name(zone, fmt),
         fmt,
         lang=lang,
         plotly_src=PLOTLY_FILE if fmt == "html" else None,
     )
-    return zone, str(path)
+    return zone, str(path), diagnosis
 
 
 def write_all(
@@ -60,30 +63,33 @@ def write_all(
         territory.require_zone(z)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    diagnoses = diagnose_zones(territory, codes, shared=TerritoryResults(territory))
+    shared = TerritoryResults(territory)
+    shared.prepare()
+    diagnoses: dict[str, ZoneDiagnosis] = {}
     if fmt == "html":
         write_shared_assets(out)
     n = max(1, min(workers or os.cpu_count() or 1, len(codes)))
     done: dict[str, Path] = {}
-    _SHARED = (territory, diagnoses, lang, fmt)
+    _SHARED = (territory, shared, lang, fmt)
     try:
         if n == 1 or "fork" not in mp.get_all_start_methods():
             for z in codes:
-                done[z] = Path(_one(z, str(out))[1])
+                _, p, diagnoses[z] = _one(z, str(out))
+                done[z] = Path(p)
                 if on_done:
                     on_done(z)
         else:
             with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
                 futures = [pool.submit(_one, z, str(out)) for z in codes]
                 for f in as_completed(futures):
-                    z, p = f.result()
+                    z, p, diagnoses[z] = f.result()
                     done[z] = Path(p)
                     if on_done:
                         on_done(z)
     finally:
         _SHARED = None
     with use_locale(lang):
-        _write_index(territory, diagnoses, done, out)
+        _write_index(territory, {z: diagnoses[z] for z in codes}, done, out)
     return {z: done[z] for z in codes}
 
 
