@@ -61,7 +61,7 @@ def zone_table(d: ZoneDiagnosis) -> Table:
             _("indicator"): [_label(d, f) for f in findings],
             _("unit"): [unit_label(f.unit) for f in findings],
             _("zone"): [f.value for f in findings],
-            _("95% interval"): [_interval(f) for f in findings],
+            _("interval (95%)"): [_interval(f) for f in findings],
             _("region"): [f.region_value for f in findings],
             _("range of the zones"): [_range(f) for f in findings],
             _("rank"): [f"{f.rank}/{f.rank_of}" if f.rank and f.rank_of else "–" for f in findings],
@@ -76,7 +76,7 @@ def zone_table(d: ZoneDiagnosis) -> Table:
         frame,
         cls,
         header_notes={
-            _("95% interval"): _("the range that holds the true value with 95% confidence"),
+            _("interval (95%)"): _("the range that holds the true value with 95% confidence"),
             _("range of the zones"): _("lowest and highest value among the region's zones"),
             _("rank"): _("rank among the region's zones; 1 is the best (or the highest)"),
         },

@@ -48,8 +48,8 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             _("cases"): [r.numerator for r in ph.prevalences],
             _("crude (%)"): [_pct(r.rate) for r in ph.prevalences],
             _("age-standardised, ESP 2013 (%)"): [_pct(r.dsr) for r in ph.prevalences],
-            _("95% interval, low"): [_pct(r.dsr_lower) for r in ph.prevalences],
-            _("95% interval, high"): [_pct(r.dsr_upper) for r in ph.prevalences],
+            _("interval (95%), low"): [_pct(r.dsr_lower) for r in ph.prevalences],
+            _("interval (95%), high"): [_pct(r.dsr_upper) for r in ph.prevalences],
             _("region, age-standardised (%)"): [_pct(r.region_dsr) for r in ph.prevalences],
         }
     )
@@ -59,8 +59,8 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             _("persons missing care"): [r.numerator for r in ph.care_gaps],
             _("eligible"): [r.denominator for r in ph.care_gaps],
             _("rate (%)"): [_pct(r.rate) for r in ph.care_gaps],
-            _("95% interval, low"): [_pct(r.lower) for r in ph.care_gaps],
-            _("95% interval, high"): [_pct(r.upper) for r in ph.care_gaps],
+            _("interval (95%), low"): [_pct(r.lower) for r in ph.care_gaps],
+            _("interval (95%), high"): [_pct(r.upper) for r in ph.care_gaps],
             _("region (%)"): [_pct(r.region_rate) for r in ph.care_gaps],
         }
     )

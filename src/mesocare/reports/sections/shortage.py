@@ -71,7 +71,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             gp_low=fmt_number(r.gp_per_100k_below_when_low_density),
             density=fmt_number(r.low_density_below_per_km2),
             apl=fmt_number(r.apl_threshold),
-            unit=_(r.apl_unit or ""),
+            unit=_(r.apl_unit) if r.apl_unit else "",
         ),
         _(
             "They differ because a network whose inhabitants see GPs just across its border has "
