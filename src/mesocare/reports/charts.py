@@ -102,11 +102,13 @@ def spine_chart(
         s = formatter(v)
         return f"{s} {unit}".strip() if s != MISSING else s
 
+    zone_word, region_word, zones_word = _("zone"), _("region"), _("zones")
+    middle_word = _("middle half of the zones")
     hover = [
-        f"<b>{lab}</b><br>{html.escape(zone_name or _('zone'))}: {txt(r.zone, r.unit)}"
-        f" ({html.escape(_(r.significance))})<br>{_('region')}: {txt(r.region, r.unit)}"
-        f"<br>{_('zones')}: {formatter(r.zones_min)} – {formatter(r.zones_max)}"
-        f"<br>{_('middle half of the zones')}: {formatter(r.zones_q1)} – {formatter(r.zones_q3)}"
+        f"<b>{lab}</b><br>{html.escape(zone_name or zone_word)}: {txt(r.zone, r.unit)}"
+        f" ({html.escape(_(r.significance))})<br>{region_word}: {txt(r.region, r.unit)}"
+        f"<br>{zones_word}: {formatter(r.zones_min)} – {formatter(r.zones_max)}"
+        f"<br>{middle_word}: {formatter(r.zones_q1)} – {formatter(r.zones_q3)}"
         for lab, r in zip(labels, rows, strict=True)
     ]
     bar = {"type": "bar", "orientation": "h", "y": labels, "hoverinfo": "skip"}

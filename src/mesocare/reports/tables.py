@@ -145,6 +145,6 @@ def figure_frame(fig: Any) -> pd.DataFrame | None:
             cols = {f"x{i + 1}": list(level) for i, level in enumerate(x)}  # multi-category axis
         else:
             continue
-        name = get("name") or f"{_('series')} {k + 1}"
+        name = get("name") or _("series {n}").format(n=k + 1)
         parts.append(pd.DataFrame({_("series"): name, **cols, "y": list(y)}))
     return pd.concat(parts, ignore_index=True) if parts else None

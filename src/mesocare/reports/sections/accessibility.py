@@ -86,7 +86,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
     site_pts = xy_points(
         [s.x for s in a.sites],
         [s.y for s in a.sites],
-        [f"{s.area_name}: +{fmt_number(s.fte)} {_('FTE')}" for s in a.sites],
+        [_("{area}: +{fte} FTE").format(area=s.area_name, fte=fmt_number(s.fte)) for s in a.sites],
     )
     if a.sites:
         figures.append(

@@ -25,7 +25,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
             y=bands,
             x=[sign * v for v in xs],
             orientation="h",
-            name=f"{name} ({_('zone')})",
+            name=_("{sex} (zone)").format(sex=name),
             marker_color=colour,
             customdata=[fmt_decimal(v, 2) for v in xs],
             hovertemplate="%{y}: %{customdata} %<extra>" + name + "</extra>",

@@ -50,7 +50,12 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
         pts = xy_points(
             [g.x for g in s.gps],
             [g.y for g in s.gps],
-            [f"{g.name} · {g.area_name} · {_('FTE')} {fmt_decimal(g.fte, 2)}" for g in s.gps],
+            [
+                _("{name} · {area} · FTE {fte}").format(
+                    name=g.name, area=g.area_name, fte=fmt_decimal(g.fte, 2)
+                )
+                for g in s.gps
+            ],
         )
         figures.append(
             Figure(

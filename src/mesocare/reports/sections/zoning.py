@@ -45,7 +45,9 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         areas = geo.aligned(z.area_codes)
         none = _("(no network)")
         cat = [
-            f"{names.get(n, n)} ({fmt_int(pop.get(n, 0))} {_('inh.')})" if n else none
+            _("{network} ({n} inh.)").format(network=names.get(n, n), n=fmt_int(pop.get(n, 0)))
+            if n
+            else none
             for n in z.area_network
         ]
         figures.append(
