@@ -48,7 +48,7 @@ def test_cells_are_locale_formatted_and_keep_their_raw_value():
         assert format_cell(102275) == ("102.275", "102275.0")
         pct = format_cell(16.54, "percent")[0]
         assert pct.startswith("16,5") and pct.endswith("%")
-        assert format_cell(True)[0] == "yes"  # catalogs come later: English source text
+        assert format_cell(True)[0] == "ja"
     assert format_cell(float("nan")) == ("–", "")
     assert "€" in format_cell(1234.5, "eur")[0] and "1,23" in format_cell(1234.5, "eur")[0]
     assert format_cell("Leuven") == ("Leuven", None)
