@@ -8,15 +8,12 @@ are made from the same objects, so they always agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
-
-from mesocare.territory import Territory
 
 
 @dataclass(frozen=True)
@@ -70,43 +67,3 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "paragraphs": self.paragraphs,
-            "tables": [{"caption": t.caption, "rows": _records(t.frame)} for t in self.tables],
-            "figures": [f.caption for f in self.figures],
-            "data": self.data,
-        }
-
-
-@dataclass
-class ReportContext:
-    """What every section builder receives. ``cache`` lets builders share computed results."""
-
-    territory: Territory
-    zone_code: str
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
-
-    @property
-    def zone_areas(self) -> gpd.GeoDataFrame:
-        a = self.territory.areas
-        return a[a["zone_code"] == self.zone_code]
-
-
-SectionBuilder = Callable[[ReportContext], "Section | None"]
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out = df.astype(object).where(pd.notna(df), None)
-    return [
-        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in out.to_dict(orient="records")
-    ]

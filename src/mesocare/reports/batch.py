@@ -16,12 +16,11 @@ from mesocare.atomic import write_text
 from mesocare.i18n import _, use_locale
 from mesocare.reports.base import Table
 from mesocare.reports.diagnosis import write_report
-from mesocare.reports.render import render_index, write_shared_assets
+from mesocare.reports.render import PLOTLY_FILE, render_index, write_shared_assets
 from mesocare.reports.sections.geo import ZoneGeometry
 from mesocare.services.diagnosis import TerritoryResults, ZoneDiagnosis, diagnose
 from mesocare.territory import Territory
 
-PLOTLY_FILE = "plotly.min.js"
 #: (territory, shared results, language, format) inherited by forked workers during a pool's
 #: lifetime: each worker diagnoses its zones over the prepared shared results and writes them.
 _SHARED: tuple[Territory, TerritoryResults, str, str] | None = None

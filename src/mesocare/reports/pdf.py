@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from mesocare.atomic import path_write
 from mesocare.errors import MesocareError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -48,43 +49,33 @@ def html_to_pdf(html: str, out: Path, *, budget_ms: int = 20_000, timeout_s: int
     """Print ``html`` to the PDF file ``out`` (A4, as the page's print stylesheet says)."""
     browser = find_chromium()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_pdf = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".pdf", dir=out.parent)
-    os.close(fd)
-    try:
-        with tempfile.TemporaryDirectory(prefix="mesocare-pdf-") as work:
-            page = Path(work) / "report.html"
-            page.write_text(html, encoding="utf-8")
-            cmd = [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--hide-scrollbars",
-                f"--user-data-dir={Path(work) / 'profile'}",
-                f"--window-size={PRINT_WIDTH_PX},960",
-                f"--virtual-time-budget={budget_ms}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={tmp_pdf}",
-                page.as_uri(),
-            ]
-            try:
-                run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
-            except subprocess.TimeoutExpired as e:
-                raise MesocareError(f"{browser} did not print the PDF in {timeout_s} s") from e
-        with open(tmp_pdf, "rb") as fh:
-            head = fh.read(5)
+    with path_write(out) as tmp_pdf, tempfile.TemporaryDirectory(prefix="mesocare-pdf-") as work:
+        page = Path(work) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        cmd = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={Path(work) / 'profile'}",
+            f"--window-size={PRINT_WIDTH_PX},960",
+            f"--virtual-time-budget={budget_ms}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp_pdf}",
+            page.as_uri(),
+        ]
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired as e:
+            raise MesocareError(f"{browser} did not print the PDF in {timeout_s} s") from e
+        head = tmp_pdf.read_bytes()[:5] if tmp_pdf.is_file() else b""
         if run.returncode != 0 or head != b"%PDF-":
             tail = (run.stderr or "").strip().splitlines()[-3:]
             raise MesocareError(
                 f"{browser} could not print the PDF {out} (exit {run.returncode}): "
                 + " | ".join(tail)
             )
-        os.chmod(tmp_pdf, 0o644)
-        os.replace(tmp_pdf, out)
-    except BaseException:
-        Path(tmp_pdf).unlink(missing_ok=True)
-        raise
     return out

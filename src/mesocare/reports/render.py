@@ -9,9 +9,6 @@ makes each page load them with ``<script src>``/``<link>`` from the same folder 
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,18 +21,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
 from mesocare import __version__, i18n
+from mesocare.atomic import write_text
 from mesocare.i18n import _
 from mesocare.reports.base import Figure, Section, Table
-from mesocare.reports.tables import _fmt, csv_link, figure_frame, table_html
+from mesocare.reports.tables import csv_link, figure_frame, table_html
 
 __all__ = [
     "Diagnosis",
     "render_html",
     "render_index",
-    "render_json",
     "table_html",
     "write_shared_assets",
-    "_fmt",
 ]
 
 PLOTLY_FILE = "plotly.min.js"
@@ -54,17 +50,6 @@ class Diagnosis:
     synthetic: bool
     sources: list[dict[str, Any]]
     sections: list[Section] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "mesocare_version": __version__,
-            "territory": self.territory_name,
-            "synthetic": self.synthetic,
-            "zone": {"code": self.zone_code, "name": self.zone_name},
-            "reference_year": self.reference_year,
-            "sources": self.sources,
-            "sections": [s.to_json() for s in self.sections],
-        }
 
 
 @lru_cache(maxsize=1)
@@ -195,26 +180,10 @@ def render_index(
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_shared_assets(folder: Path) -> None:
     """Write Plotly's bundle and the report's CSS and JS into ``folder``, each atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(folder / PLOTLY_FILE, _plotly_js())
-    _write_atomic(folder / CSS_FILE, static_text("report.css"))
-    _write_atomic(folder / JS_FILE, static_text("report.js"))
-
-
-def render_json(diagnosis: Diagnosis) -> str:
-    return json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False, default=str)
+    write_text(folder / PLOTLY_FILE, _plotly_js())
+    write_text(folder / CSS_FILE, static_text("report.css"))
+    write_text(folder / JS_FILE, static_text("report.js"))
