@@ -77,18 +77,19 @@ def test_report_and_json_come_from_the_same_diagnosis(diagnosis, geometry):
 
 
 @pytest.mark.parametrize(
-    ("lang", "number", "word"),
+    ("lang", "number", "words"),
     [
-        ("nl", "102.275", "Bevolking"),
-        ("fr", "102\u202f275", "Population"),
-        ("en", "102,275", "Population"),
+        ("nl", "102.275", ("Bevolking", "65 jaar en ouder", "Afhankelijkheidsratio")),
+        ("fr", "102\u202f275", ("Population", "65 ans et plus", "Rapport de dépendance")),
+        ("en", "102,275", ("Population", "Aged 65 and over", "Dependency ratio")),
     ],
 )
-def test_three_languages_with_their_number_formats(diagnosis, geometry, lang, number, word):
+def test_three_languages_with_their_number_formats(diagnosis, geometry, lang, number, words):
     page = render_report(diagnosis, geometry, "html", lang=lang)
     assert number in page
     assert f'lang="{lang}"' in page
-    assert word in page
+    for word in words:  # section titles and the indicators' own names
+        assert word in page, word
 
 
 def test_report_without_providers_says_so(leuven):

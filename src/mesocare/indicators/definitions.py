@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mesocare.errors import ParameterError
+from mesocare.i18n import N_
 from mesocare.territory.schema import Discipline
 
 METHODS = ("count", "proportion", "rate", "ratio", "mean", "density")
@@ -130,94 +131,115 @@ class IndicatorDef:
         return self.method in METHODS_WITH_CI
 
 
-def _per_10k(discipline: Discipline, label: str) -> IndicatorDef:
+def _per_10k(discipline: Discipline, label: str, description: str) -> IndicatorDef:
     return IndicatorDef(
         id=f"{discipline.value}_per_10000",
-        label=f"{label} per 10,000 inhabitants",
-        unit="per 10,000",
+        label=label,
+        unit=N_("per 10,000"),
         method="rate",
         numerator=DISCIPLINE_COLUMN[discipline.value],
         denominator=Base.POPULATION,
         multiplier=10_000,
         polarity="higher_is_better",
-        description=f"head count of {label.lower()} located in the unit per 10,000 inhabitants",
+        description=description,
         disciplines=(discipline.value,),
     )
 
 
 _DEFS: list[IndicatorDef] = [
     IndicatorDef(
-        "population", "Population", "inhabitants", "count", Base.POPULATION, None,
-        description="inhabitants on 1 January of the reference year",
+        "population", N_("Population"), N_("inhabitants"), "count", Base.POPULATION, None,
+        description=N_("inhabitants on 1 January of the reference year"),
     ),
     IndicatorDef(
-        "share_65plus", "Aged 65 and over", "%", "proportion", Base.POP_65PLUS, Base.POPULATION,
-        100, description="inhabitants aged 65+ as a share of all inhabitants",
+        "share_65plus", N_("Aged 65 and over"), N_("%"), "proportion", Base.POP_65PLUS, Base.POPULATION,
+        100, description=N_("inhabitants aged 65+ as a share of all inhabitants"),
     ),
     IndicatorDef(
-        "share_80plus", "Aged 80 and over", "%", "proportion", Base.POP_80PLUS, Base.POPULATION,
-        100, description="inhabitants aged 80+ as a share of all inhabitants",
+        "share_80plus", N_("Aged 80 and over"), N_("%"), "proportion", Base.POP_80PLUS, Base.POPULATION,
+        100, description=N_("inhabitants aged 80+ as a share of all inhabitants"),
     ),
     IndicatorDef(
-        "dependency_ratio", "Dependency ratio", "per 100 aged 15-64", "ratio",
+        "dependency_ratio", N_("Dependency ratio"), N_("per 100 aged 15-64"), "ratio",
         Base.POP_DEPENDENT, Base.POP_15_64, 100,
-        description="inhabitants aged 0-14 and 65+ per 100 inhabitants aged 15-64",
+        description=N_("inhabitants aged 0-14 and 65+ per 100 inhabitants aged 15-64"),
     ),
     IndicatorDef(
-        "density_per_km2", "Population density", "inhabitants per km²", "density",
+        "density_per_km2", N_("Population density"), N_("inhabitants per km²"), "density",
         Base.POPULATION, Base.AREA_KM2, 1,
-        description="inhabitants per km² of land in the unit",
+        description=N_("inhabitants per km² of land in the unit"),
     ),
     IndicatorDef(
-        "gp_per_1000", "GPs per 1,000 inhabitants", "per 1,000", "rate", Base.GP,
+        "gp_per_1000", N_("GPs per 1,000 inhabitants"), N_("per 1,000"), "rate", Base.GP,
         Base.POPULATION, 1_000, "higher_is_better",
-        "head count of GPs practising in the unit per 1,000 inhabitants",
+        N_("head count of GPs practising in the unit per 1,000 inhabitants"),
         disciplines=("gp",),
     ),
     IndicatorDef(
-        "gp_under65_per_100k", "GPs under 65 per 100,000 inhabitants", "per 100,000", "rate",
+        "gp_under65_per_100k", N_("GPs under 65 per 100,000 inhabitants"), N_("per 100,000"), "rate",
         Base.GP_UNDER65, Base.POPULATION, 100_000, "higher_is_better",
-        "head count of GPs aged under 65 (unknown age counted as under 65) per 100,000 "
-        "inhabitants; the Flemish shortage rule's measure",
+        N_("head count of GPs aged under 65 (unknown age counted as under 65) per 100,000 "
+        "inhabitants; the Flemish shortage rule's measure"),
         disciplines=("gp",),
     ),
     IndicatorDef(
-        "gp_60plus_share", "GPs aged 60 and over", "%", "proportion", Base.GP_60PLUS,
+        "gp_60plus_share", N_("GPs aged 60 and over"), N_("%"), "proportion", Base.GP_60PLUS,
         Base.GP_AGE_KNOWN, 100, "lower_is_better",
-        "GPs aged 60+ as a share of GPs of known age (a coming wave of retirements)",
+        N_("GPs aged 60+ as a share of GPs of known age (a coming wave of retirements)"),
         disciplines=("gp",),
     ),
-    _per_10k(Discipline.HOME_NURSE, "Home nurses"),
-    _per_10k(Discipline.PHYSIOTHERAPIST, "Physiotherapists"),
-    _per_10k(Discipline.PHARMACIST, "Pharmacists"),
-    _per_10k(Discipline.PSYCHOLOGIST, "Psychologists"),
-    _per_10k(Discipline.DENTIST, "Dentists"),
-    _per_10k(Discipline.MIDWIFE, "Midwives"),
-    _per_10k(Discipline.DIETITIAN, "Dietitians"),
+    _per_10k(
+        Discipline.HOME_NURSE, N_("Home nurses per 10,000 inhabitants"),
+        N_("head count of home nurses located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.PHYSIOTHERAPIST, N_("Physiotherapists per 10,000 inhabitants"),
+        N_("head count of physiotherapists located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.PHARMACIST, N_("Pharmacists per 10,000 inhabitants"),
+        N_("head count of pharmacists located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.PSYCHOLOGIST, N_("Psychologists per 10,000 inhabitants"),
+        N_("head count of psychologists located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.DENTIST, N_("Dentists per 10,000 inhabitants"),
+        N_("head count of dentists located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.MIDWIFE, N_("Midwives per 10,000 inhabitants"),
+        N_("head count of midwives located in the unit per 10,000 inhabitants"),
+    ),
+    _per_10k(
+        Discipline.DIETITIAN, N_("Dietitians per 10,000 inhabitants"),
+        N_("head count of dietitians located in the unit per 10,000 inhabitants"),
+    ),
     IndicatorDef(
-        "social_welfare_per_10000", "Social and welfare services per 10,000 inhabitants",
-        "per 10,000", "rate", Base.SOCIAL_WELFARE, Base.POPULATION, 10_000, "higher_is_better",
-        "social services and welfare organisations located in the unit per 10,000 inhabitants",
+        "social_welfare_per_10000", N_("Social and welfare services per 10,000 inhabitants"),
+        N_("per 10,000"), "rate", Base.SOCIAL_WELFARE, Base.POPULATION, 10_000, "higher_is_better",
+        N_("social services and welfare organisations located in the unit per 10,000 inhabitants"),
         disciplines=("social_service", "welfare_organisation"),
     ),
     IndicatorDef(
-        "mean_taxable_income_eur", "Mean taxable income", "EUR per inhabitant", "mean",
+        "mean_taxable_income_eur", N_("Mean taxable income"), N_("EUR per inhabitant"), "mean",
         Base.INCOME_X_POP, Base.POP_WITH_INCOME, 1, "none",
-        "population-weighted mean of the areas' mean taxable income (areas without a value are "
-        "left out)",
+        N_("population-weighted mean of the areas' mean taxable income (areas without a value are "
+        "left out)"),
         attribute="mean_taxable_income_eur",
     ),
     IndicatorDef(
-        "bim_share", "Increased reimbursement (BIM)", "%", "proportion", Base.BIM_PERSONS,
+        "bim_share", N_("Increased reimbursement (BIM)"), N_("%"), "proportion", Base.BIM_PERSONS,
         Base.POP_WITH_BIM, 100, "none",
-        "population-weighted share of inhabitants with increased reimbursement (areas without a "
-        "value are left out)",
+        N_("population-weighted share of inhabitants with increased reimbursement (areas without a "
+        "value are left out)"),
         attribute="bim_share",
     ),
     IndicatorDef(
-        "alone_65plus_share", "Aged 65+ living alone", "% of 65+", "proportion",
+        "alone_65plus_share", N_("Aged 65+ living alone"), N_("of those aged 65+, %"), "proportion",
         Base.ALONE_65PLUS_PERSONS, Base.POP_65PLUS_WITH_ALONE, 100, "none",
-        "share of inhabitants aged 65+ living alone, weighted by the areas' population aged 65+",
+        N_("share of inhabitants aged 65+ living alone, weighted by the areas' population aged 65+"),
         attribute="alone_65plus_share",
     ),
 ]  # fmt: skip

@@ -34,6 +34,7 @@ from mesocare.accessibility import (
 from mesocare.accessibility.decay import Decay
 from mesocare.atomic import path_write
 from mesocare.errors import ParameterError, UnknownCodeError
+from mesocare.i18n import N_
 from mesocare.territory import Discipline, Territory
 
 
@@ -73,7 +74,7 @@ class AccessRequest:
     @property
     def unit_label(self) -> str:
         if self.method is Method.APL:
-            return "consultations per inhabitant per year"
+            return N_("consultations per inhabitant per year")
         return f"{self.discipline.value} FTE per 1,000 inhabitants"
 
     @property

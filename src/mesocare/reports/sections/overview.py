@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mesocare.i18n import _, fmt_int, fmt_number, fmt_percent, ngettext
+from mesocare.i18n import N_, _, fmt_int, fmt_number, fmt_percent, ngettext
 from mesocare.reports.base import Figure, Section
 from mesocare.reports.charts import SpineRow, spine_chart
 from mesocare.reports.sections.geo import ZoneGeometry
@@ -16,9 +16,9 @@ from mesocare.reports.sections.words import (
 from mesocare.services.diagnosis.model import Finding, ZoneDiagnosis
 
 VERDICT = {
-    "shortage": ("every vicinity network is in GP shortage by the Flemish rule or the APL"),
-    "partial": ("some vicinity networks are in GP shortage by the Flemish rule or the APL"),
-    "no_shortage": ("no vicinity network is in GP shortage by the Flemish rule or the APL"),
+    "shortage": N_("every vicinity network is in GP shortage by the Flemish rule or the APL"),
+    "partial": N_("some vicinity networks are in GP shortage by the Flemish rule or the APL"),
+    "no_shortage": N_("no vicinity network is in GP shortage by the Flemish rule or the APL"),
 }
 
 
