@@ -1,4 +1,8 @@
-"""Commands on whole territories: generate, diagnose, demo."""
+"""Commands on whole territories: generate, diagnose, demo.
+
+The language of a report: the global ``--lang`` (see ``cli/__init__.py``), else the territory's
+own ``language``, else the environment's; the command speaks it from then on.
+"""
 
 from __future__ import annotations
 
@@ -8,45 +12,56 @@ from typing import Annotated
 
 import typer
 
-from mesocare.cli._common import console, progress
+from mesocare.cli._common import console, explicit_language, progress
+from mesocare.i18n import _, resolve_language, use_locale
 
 
 def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)
-    app.command("generate")(generate)
-    app.command("diagnose")(diagnose)
-    app.command("diagnose-all")(diagnose_all)
+    app.command(
+        "demo", help=_("Generate the default synthetic territory (Leuven-like) and its report.")
+    )(demo)
+    app.command(
+        "generate", help=_("Generate a synthetic territory (labelled synthetic everywhere).")
+    )(generate)
+    app.command(
+        "diagnose",
+        help=_("Write a zone's diagnosis: one self-contained HTML file, a PDF, or JSON data."),
+    )(diagnose)
+    app.command(
+        "diagnose-all", help=_("Diagnose every zone of a territory and write an index page.")
+    )(diagnose_all)
 
 
 def generate(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the territory to")],
-    preset: Annotated[str, typer.Option(help="leuven (default), flanders or belgium")] = "leuven",
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the preset's)")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Folder to write the territory to"))],
+    preset: Annotated[
+        str, typer.Option(help=_("leuven (default), flanders or belgium"))
+    ] = "leuven",
+    seed: Annotated[int | None, typer.Option(help=_("Random seed (default: the preset's)"))] = None,
 ) -> None:
-    """Generate a synthetic territory (labelled synthetic everywhere) into a folder."""
     from mesocare.territory import save_territory
     from mesocare.territory.synthetic import generate as gen
 
     with progress() as bar:
-        task = bar.add_task(f"Generating the '{preset}' synthetic territory", total=2)
+        task = bar.add_task(
+            _("Generating the '{preset}' synthetic territory").format(preset=preset), total=2
+        )
         territory = gen(preset, seed=seed)
         bar.advance(task)
         save_territory(territory, out)
         bar.advance(task)
-    console.print(f"Synthetic territory [bold]{territory.manifest.name}[/] written to {out}")
-
-
-def _language(lang: str | None, territory) -> str:  # type: ignore[no-untyped-def]
-    from mesocare.cli._common import explicit_language
-    from mesocare.i18n import resolve_language
-
-    return resolve_language(
-        lang or explicit_language(), territory.manifest.language if territory else None
+    console.print(
+        _("Synthetic territory [bold]{name}[/] written to {out}").format(
+            name=territory.manifest.name, out=out
+        )
     )
 
 
+def _language(territory) -> str:  # type: ignore[no-untyped-def]
+    return resolve_language(explicit_language(), territory.manifest.language)
+
+
 def _run_diagnosis(territory, zone: str, out: Path, fmt: str, lang: str) -> Path:  # type: ignore[no-untyped-def]
-    from mesocare.i18n import _
     from mesocare.reports.diagnosis import write_report
     from mesocare.reports.sections.geo import ZoneGeometry
     from mesocare.services.diagnosis import STEPS
@@ -66,35 +81,24 @@ def _run_diagnosis(territory, zone: str, out: Path, fmt: str, lang: str) -> Path
     return path
 
 
-LangOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang", "-l", help="nl, fr or en (default: the territory's, else the environment's)"
-    ),
-]
-
-
 def diagnose(
     territory_dir: Annotated[
-        Path | None, typer.Argument(help="A territory folder (territory.toml …)")
+        Path | None, typer.Argument(help=_("A territory folder (territory.toml …)"))
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report file to write")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=_("Report file to write"))] = None,
     zone: Annotated[
         str | None,
-        typer.Option("--zone", "-z", help="Zone code or name, any case (default: the first)"),
+        typer.Option("--zone", "-z", help=_("Zone code or name, any case (default: the first)")),
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="html, pdf or json (default: from the file name)"),
+        typer.Option("--format", "-f", help=_("html, pdf or json (default: from the file name)")),
     ] = None,
-    lang: LangOption = None,
     schema: Annotated[
-        bool, typer.Option("--schema", help="Print the JSON Schema of --format json and stop")
+        bool, typer.Option("--schema", help=_("Print the JSON Schema of --format json and stop"))
     ] = False,
 ) -> None:
-    """Write a zone's diagnosis: one self-contained HTML file, a PDF, or JSON data."""
     from mesocare.errors import MesocareError
-    from mesocare.i18n import _, set_language
 
     if schema:
         import json
@@ -104,7 +108,7 @@ def diagnose(
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return
     if territory_dir is None or out is None:
-        raise MesocareError("diagnose needs a territory folder and --out FILE (or --schema)")
+        raise MesocareError(_("diagnose needs a territory folder and --out FILE (or --schema)"))
     from mesocare.reports.diagnosis import check_format
     from mesocare.services.diagnosis import resolve_zone
     from mesocare.territory import load_territory
@@ -112,49 +116,57 @@ def diagnose(
     fmt = check_format(out, fmt)
     _refuse_inside(territory_dir, out)
     territory = load_territory(territory_dir)
-    language = _language(lang, territory)
-    set_language(language)
-    code = resolve_zone(territory, zone)
-    path = _run_diagnosis(territory, code, out, fmt, language)
-    console.print(
-        _("Report on zone {code} ({name}) written to {path}").format(
-            code=code, name=territory.unit_name(code), path=path
+    language = _language(territory)
+    with use_locale(language):
+        code = resolve_zone(territory, zone)
+        path = _run_diagnosis(territory, code, out, fmt, language)
+        console.print(
+            _("Report on zone {code} ({name}) written to {path}").format(
+                code=code, name=territory.unit_name(code), path=path
+            )
         )
-    )
 
 
 def _refuse_inside(territory_dir: Path, out: Path) -> None:
     """An output that would overwrite one of the territory's own files is refused."""
     from mesocare.errors import MesocareError
 
-    t, o = territory_dir.resolve(), out.resolve()
-    if o.parent == t and o.exists():
+    if out.resolve().parent == territory_dir.resolve() and out.exists():
         raise MesocareError(
-            f"{out}: refusing to overwrite a file of the territory folder {territory_dir}"
+            _("{out}: refusing to overwrite a file of the territory folder {folder}").format(
+                out=out, folder=territory_dir
+            )
         )
 
 
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the territory and report")
+        Path, typer.Option("--out", "-o", help=_("Folder for the territory and report"))
     ] = Path("demo-output"),
-    seed: Annotated[int | None, typer.Option(help="Random seed")] = None,
-    lang: LangOption = None,
+    seed: Annotated[int | None, typer.Option(help=_("Random seed"))] = None,
 ) -> None:
-    """Generate the default synthetic territory (Leuven-like) and write its zone's report."""
     from mesocare.territory import save_territory
     from mesocare.territory.synthetic import generate as gen
 
     with progress() as bar:
-        task = bar.add_task("Generating the synthetic Leuven-like territory", total=1)
+        task = bar.add_task(_("Generating the synthetic Leuven-like territory"), total=1)
         territory = gen("leuven", seed=seed)
         tdir = save_territory(territory, out / "territory")
         bar.advance(task)
-    language = _language(lang, territory)
-    report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html", language)
-    console.print(f"Synthetic territory: [bold]{tdir}[/]")
-    console.print(f"Diagnosis report:    [bold]{report}[/]  (open it in a browser; works offline)")
-    console.print(f"Next: {_prog()} diagnose {tdir} --zone Z02 --out zone2.html")
+    language = _language(territory)
+    with use_locale(language):
+        report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html", language)
+        console.print(_("Synthetic territory: [bold]{path}[/]").format(path=tdir))
+        console.print(
+            _("Diagnosis report:    [bold]{path}[/]  (open it in a browser; works offline)").format(
+                path=report
+            )
+        )
+        console.print(
+            _("Next: {command}").format(
+                command=f"{_prog()} diagnose {tdir} --zone Z02 --out zone2.html"
+            )
+        )
 
 
 def _prog() -> str:
@@ -168,37 +180,36 @@ def _prog() -> str:
 
 
 def diagnose_all(
-    territory_dir: Annotated[Path, typer.Argument(help="A territory folder (territory.toml …)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf or json")] = "html",
+    territory_dir: Annotated[Path, typer.Argument(help=_("A territory folder (territory.toml …)"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Folder for the reports"))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("html, pdf or json"))] = "html",
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Parallel processes (default: cores)")
+        int | None, typer.Option(min=1, help=_("Parallel processes (default: cores)"))
     ] = None,
-    lang: LangOption = None,
 ) -> None:
-    """Diagnose every zone of a territory (in parallel) and write an index page."""
     from mesocare.errors import MesocareError
-    from mesocare.i18n import _, set_language
     from mesocare.reports.batch import write_all
     from mesocare.reports.diagnosis import FORMATS
     from mesocare.territory import load_territory
 
     if fmt not in FORMATS:
-        raise MesocareError(f"unknown report format '{fmt}'; expected html, json or pdf")
-    territory = load_territory(territory_dir)
-    language = _language(lang, territory)
-    set_language(language)
-    zones = territory.zone_codes()
-    with progress() as bar:
-        task = bar.add_task(_("Diagnosing {n} zones").format(n=len(zones)), total=len(zones))
-        paths = write_all(
-            territory,
-            out,
-            fmt=fmt,
-            lang=language,
-            workers=workers,
-            on_done=lambda z: bar.advance(task),
+        raise MesocareError(
+            _("unknown report format '{fmt}'; expected html, json or pdf").format(fmt=fmt)
         )
-    console.print(
-        _("{n} zone reports and index.html written to {out}").format(n=len(paths), out=out)
-    )
+    territory = load_territory(territory_dir)
+    language = _language(territory)
+    with use_locale(language):
+        zones = territory.zone_codes()
+        with progress() as bar:
+            task = bar.add_task(_("Diagnosing {n} zones").format(n=len(zones)), total=len(zones))
+            paths = write_all(
+                territory,
+                out,
+                fmt=fmt,
+                lang=language,
+                workers=workers,
+                on_done=lambda z: bar.advance(task),
+            )
+        console.print(
+            _("{n} zone reports and index.html written to {out}").format(n=len(paths), out=out)
+        )
