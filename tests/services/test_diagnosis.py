@@ -134,3 +134,26 @@ def test_unknown_zone_lists_the_closest_with_names(leuven):
     )
     with pytest.raises(MesocareError, match="Z99"):
         diagnose(leuven, "Z99")
+
+
+def test_zones_shared_among_two_processes_equal_one_process(leuven):
+    one = diagnose_zones(leuven, workers=1)
+    two = diagnose_zones(leuven, workers=2)
+    assert list(two) == list(one) == leuven.zone_codes()
+    assert two == one
+
+
+def test_apl_rank_and_spread_equal_a_plain_count(leuven):
+    from mesocare.services.accessibility import AccessRequest, Method, compute_accessibility
+
+    u = compute_accessibility(leuven, AccessRequest(method=Method.APL)).units
+    zones = u[u["level"] == "zone"].set_index("unit_code")["accessibility"]
+    for zone in leuven.zone_codes():
+        f = diagnose(leuven, zone).themes.accessibility.findings[0]
+        assert f.value == pytest.approx(zones[zone])
+        assert f.rank == 1 + int((zones > zones[zone]).sum())  # higher APL is better
+        assert f.rank_of == len(zones)
+        assert (f.zones.min, f.zones.max) == (
+            pytest.approx(zones.min()),
+            pytest.approx(zones.max()),
+        )

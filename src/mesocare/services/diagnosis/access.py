@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from mesocare.indicators.shortage import ShortageParams
@@ -16,7 +15,6 @@ from mesocare.services.diagnosis.model import (
     ShortageRule,
     ShortageTheme,
     Site,
-    Spread,
     UnitRef,
 )
 from mesocare.services.diagnosis.shared import TerritoryResults
@@ -105,39 +103,23 @@ def shortage(
 
 def _apl_finding(shared: TerritoryResults, zone: str) -> Finding:
     """The zone's APL against its region, with its rank and spread among the region's zones."""
-    u = shared.apl.units
     region = shared.zone_region[zone]
-    zones = u[(u["level"] == "zone").to_numpy()].copy()
-    zones["region"] = zones["unit_code"].astype(str).map(shared.zone_region)
-    peers = zones[zones["region"] == region]
-    v = peers.set_index("unit_code")["accessibility"].astype(float)
-    ok = v[np.isfinite(v)]
-    ranks = ok.rank(ascending=False, method="min")
-    reg = u[(u["level"] == "region").to_numpy() & (u["unit_code"] == region).to_numpy()]
-    q = np.quantile(ok.to_numpy(), [0, 0.25, 0.5, 0.75, 1]) if len(ok) else None
-    zv = num(v.get(zone))
-    rv = num(reg["accessibility"].iloc[0]) if len(reg) else None
+    units = shared.apl_units
+    rank = shared.zone_stats.rank.get(("apl", zone))
     return Finding(
         indicator_id="apl",
         unit_code=zone,
         level="zone",
-        value=zv,
+        value=num(units.at[("zone", zone), "accessibility"]),
         unit=shared.apl.request.unit_label,
-        region_value=rv,
-        zones=Spread(
-            zones=len(ok),
-            min=float(q[0]),
-            q1=float(q[1]),
-            median=float(q[2]),
-            q3=float(q[3]),
-            max=float(q[4]),
-        )
-        if q is not None
+        region_value=num(units.at[("region", region), "accessibility"])
+        if ("region", region) in units.index
         else None,
+        zones=shared.zone_stats.spread.get(("apl", region)),
         significance="not_compared",
         polarity="higher_is_better",
-        rank=int(ranks[zone]) if zone in ranks.index else None,
-        rank_of=len(ok),
+        rank=rank[0] if rank else None,
+        rank_of=rank[1] if rank else None,
         reference_year=shared.territory.manifest.reference_year,
         source="DREES APL method applied to the territory's providers",
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from mesocare.i18n import N_
 from mesocare.indicators import INDICATORS
 from mesocare.indicators.definitions import IndicatorDef
-from mesocare.services.diagnosis.model import Finding, Spread, UnitValues
+from mesocare.services.diagnosis.model import Finding, UnitValues
 from mesocare.services.diagnosis.shared import TerritoryResults
 
 #: Indicators whose value depends on the age structure (see ``Manifest.age_structure_year``).
@@ -82,9 +82,7 @@ def zone_findings(shared: TerritoryResults, zone: str) -> list[Finding]:
                 upper=num(r["upper"]),
                 interval_method=INTERVAL_METHOD.get(d.method) if d else None,
                 region_value=num(r["parent_value"]),
-                zones=Spread(zones=sp[0], min=sp[1], q1=sp[2], median=sp[3], q3=sp[4], max=sp[5])
-                if sp
-                else None,
+                zones=sp,
                 significance=significance(r["comparison"]),  # type: ignore[arg-type]
                 polarity=d.polarity if d else "none",  # type: ignore[arg-type]
                 rank=rk[0] if rk else None,

@@ -95,7 +95,6 @@ class UnitValues(Frozen):
 class Theme(Frozen):
     id: ThemeId
     findings: list[Finding] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="English message ids")
 
 
 # --- population -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 
 from mesocare.errors import MesocareError
 from mesocare.indicators import INDICATORS, compute_indicators, gp_shortage, unit_counts
+from mesocare.services.diagnosis.model import Spread
 from mesocare.territory import Territory
 from mesocare.territory.schema import AGE_BANDS
 
@@ -26,10 +27,11 @@ RANKED_SIGNIFICANCE = ("better", "worse", "similar", "higher", "lower")
 
 @dataclass(frozen=True)
 class ZoneStats:
-    """Per (indicator, zone): its rank among the region's zones and the region's zone spread."""
+    """Per (indicator, zone): its rank among the region's zones (and how many have a value);
+    per (indicator, region): the spread of its zones' values."""
 
     rank: dict[tuple[str, str], tuple[int, int]]
-    spread: dict[tuple[str, str], tuple[int, float, float, float, float, float]]
+    spread: dict[tuple[str, str], Spread]
 
 
 class TerritoryResults:
@@ -80,11 +82,7 @@ class TerritoryResults:
     @cached_property
     def area_rows(self) -> dict[str, np.ndarray]:
         """Row positions of each zone's areas in ``territory.areas``."""
-        z = self.territory.areas["zone_code"].astype(str).to_numpy()
-        codes, uniq = pd.factorize(z)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
-        return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniq)}
+        return rows_by_label(self.territory.areas["zone_code"].astype(str).to_numpy())
 
     def zone_areas(self, zone: str) -> Any:
         return self.territory.areas.iloc[self.area_rows[zone]]
@@ -136,12 +134,18 @@ class TerritoryResults:
 
     @cached_property
     def zone_stats(self) -> ZoneStats:
-        """Ranks and spreads of every indicator over the zones of each region."""
+        """Ranks and spreads of every indicator (and of the APL) over the zones of each region."""
         ind = self.indicators
-        z = ind[(ind["level"] == "zone").to_numpy()]
+        z = ind.loc[(ind["level"] == "zone").to_numpy(), ["indicator_id", "unit_code", "value"]]
+        if self.has_gps:
+            u = self.apl.units
+            apl = u.loc[(u["level"] == "zone").to_numpy(), ["unit_code", "accessibility"]]
+            z = pd.concat(
+                [z, apl.rename(columns={"accessibility": "value"}).assign(indicator_id="apl")]
+            )
         z = z.assign(region=z["unit_code"].astype(str).map(self.zone_region))
         rank: dict[tuple[str, str], tuple[int, int]] = {}
-        spread: dict[tuple[str, str], tuple[int, float, float, float, float, float]] = {}
+        spread: dict[tuple[str, str], Spread] = {}
         for (iid, region), g in z.groupby(["indicator_id", "region"], sort=False):
             v = g["value"].to_numpy(dtype=float)
             ok = np.isfinite(v)
@@ -153,8 +157,10 @@ class TerritoryResults:
             ranks = s.rank(ascending=ascending, method="min").astype(int)
             for code, r in ranks.items():
                 rank[(str(iid), str(code))] = (int(r), int(ok.sum()))
-            q = np.quantile(v[ok], [0, 0.25, 0.5, 0.75, 1])
-            spread[(str(iid), str(region))] = (int(ok.sum()), *map(float, q))  # type: ignore[assignment]
+            q = [float(x) for x in np.quantile(v[ok], [0, 0.25, 0.5, 0.75, 1])]
+            spread[(str(iid), str(region))] = Spread(
+                zones=int(ok.sum()), min=q[0], q1=q[1], median=q[2], q3=q[3], max=q[4]
+            )
         return ZoneStats(rank=rank, spread=spread)
 
     def wide(self, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -265,18 +271,25 @@ class TerritoryResults:
     # --- helpers --------------------------------------------------------------------------
     def _split_by_zone(self, table: pd.DataFrame) -> dict[str, pd.DataFrame]:
         """Rows of ``table`` (with unit_code and level) per zone, each with the region rows."""
+        # zone of each distinct code once (lookups on Arrow strings are slow), then integer rows
         codes, uniques = pd.factorize(table["unit_code"].to_numpy(dtype=object))
         zone_of = self.unit_zone
         zone_names = np.array([zone_of.get(str(u), "") for u in uniques], dtype=object)
-        zone_idx, zones = pd.factorize(zone_names[codes])
-        order = np.argsort(zone_idx, kind="stable")
-        bounds = np.searchsorted(zone_idx[order], np.arange(len(zones) + 1))
         regions = table[(table["level"] == "region").to_numpy()]
         return {
-            str(z): pd.concat([table.iloc[order[bounds[i] : bounds[i + 1]]], regions])
-            for i, z in enumerate(zones)
+            z: pd.concat([table.iloc[rows], regions])
+            for z, rows in rows_by_label(zone_names[codes]).items()
             if z
         }
+
+
+def rows_by_label(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """The row positions of each distinct label, in first-seen order of the labels, each in row
+    order (one stable sort instead of one comparison per label)."""
+    codes, uniques = pd.factorize(labels)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
 
 
 def pyramid_shares(population: pd.DataFrame, group_of_area: pd.Series) -> dict[str, pd.DataFrame]:
