@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 BASELINE = "2d77c6d"
 
 COLD = """
-import resource, sys, time
+import sys, time
 t0 = time.perf_counter()
 from mesocare.reports.diagnosis import write_report
 from mesocare.reports.sections.geo import ZoneGeometry
@@ -46,11 +46,11 @@ t = load_territory(sys.argv[1])
 t2 = time.perf_counter()
 write_report(diagnose(t, sys.argv[2]), ZoneGeometry.of(t, sys.argv[2]), sys.argv[3])
 t3 = time.perf_counter()
-print(t1 - t0, t2 - t1, t3 - t2, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(t1 - t0, t2 - t1, t3 - t2)
 """
 
 BASELINE_COLD = """
-import resource, sys, time
+import sys, time
 t0 = time.perf_counter()
 from mesocare.services.diagnose import diagnose_zone, write_report
 from mesocare.territory import load_territory
@@ -59,21 +59,23 @@ t = load_territory(sys.argv[1])
 t2 = time.perf_counter()
 write_report(diagnose_zone(t, sys.argv[2], workers=2), sys.argv[3])
 t3 = time.perf_counter()
-print(t1 - t0, t2 - t1, t3 - t2, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(t1 - t0, t2 - t1, t3 - t2)
 """
 
 BASELINE_ALL = """
-import resource, sys, time
+import sys, time
 from mesocare.services.diagnose_all import diagnose_all
 from mesocare.territory import load_territory
 t = load_territory(sys.argv[1])
 t0 = time.perf_counter()
 diagnose_all(t, sys.argv[2], workers=int(sys.argv[3]))
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(time.perf_counter() - t0)
 """
 
 
 def peak_mb() -> float:
+    """This process's peak memory (a child started by fork and exec inherits its parent's figure
+    on Linux, so the subprocess steps print none)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -132,7 +134,7 @@ def main() -> None:
             time.perf_counter() - t0,
             peak_mb(),
         )
-        imp, load, cold, _ = run(COLD, str(folder), zones[0], str(Path(tmp) / "one.html"))
+        imp, load, cold = run(COLD, str(folder), zones[0], str(Path(tmp) / "one.html"))
         show(f"  cold process: imports {imp:.2f} s, load {load:.2f} s", imp + load, None)
         show(f"one zone's HTML report after load, cold process ({zones[0]})", cold, None)
         t0 = time.perf_counter()
@@ -160,11 +162,11 @@ def main() -> None:
         }
         if args.baseline != "none":
             src = baseline_sources(args.baseline, Path(tmp))
-            bimp, bload, bcold, _ = run(
+            _, _, bcold = run(
                 BASELINE_COLD, str(folder), zones[0], str(Path(tmp) / "b.html"), src=src
             )
             show(f"baseline {args.baseline}: one zone's report after load, cold", bcold, None)
-            ball, _ = run(
+            (ball,) = run(
                 BASELINE_ALL, str(folder), str(Path(tmp) / "ball"), str(args.workers), src=src
             )
             bsize = sum(p.stat().st_size for p in (Path(tmp) / "ball").iterdir()) / 1e6
