@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from mesocare.atomic import write_text
+from mesocare.cli import fund_output as fo
 from mesocare.cli._common import console
 from mesocare.errors import ParameterError
-from mesocare.i18n import N_, _, fmt_decimal, fmt_eur, fmt_int, ngettext
+from mesocare.i18n import _, fmt_eur, fmt_int, ngettext
 
 fund_app = typer.Typer(
     name="fund",
@@ -37,93 +36,6 @@ JsonOpt = Annotated[Path | None, typer.Option("--json", help=_("Write the result
 
 def register(app: typer.Typer) -> None:
     app.add_typer(fund_app, name="fund")
-
-
-# ----- helpers ------------------------------------------------------------------------------------
-def _territory(path: Path | None):  # type: ignore[no-untyped-def]
-    if path is None:
-        from mesocare.territory.synthetic import generate
-
-        console.print(_("[dim]No --territory given: using the synthetic demo territory.[/]"))
-        return generate("leuven")
-    from mesocare.territory import load_territory
-
-    return load_territory(path)
-
-
-def _outputs(
-    df: pd.DataFrame, csv: Path | None, js: Path | None, extra: dict[str, Any] | None = None
-) -> None:
-    if csv is not None:
-        write_text(csv, df.to_csv(index=False))
-        console.print(_("CSV written to {path}").format(path=csv))
-    if js is not None:
-        payload = {**(extra or {}), "rows": json.loads(df.to_json(orient="records"))}
-        write_text(js, json.dumps(payload, indent=2, ensure_ascii=False))
-        console.print(_("JSON written to {path}").format(path=js))
-
-
-#: short names of the payment models (translated when shown)
-_SHORT = {
-    "classic": N_("classic"),
-    "new_deal": "New Deal",
-    "cappuccino": "Cappuccino",
-    "forfait": N_("forfait"),
-}
-
-
-_TEXT_COLUMNS = ("unit_code", "network_code", "practice_id", "model", "layer", "date")
-
-
-def _fmt(v: Any, whole: bool = False) -> str:
-    if isinstance(v, bool | str) or v is None:
-        return str(v)
-    if isinstance(v, int) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iu"):
-        return fmt_int(v)
-    if isinstance(v, float) or hasattr(v, "dtype"):
-        return fmt_int(v) if whole else fmt_decimal(v, 2)
-    return str(v)
-
-
-def _print(
-    df: pd.DataFrame, title: str, columns: dict[str, str], max_rows: int = 60, whole: bool = False
-) -> None:
-    """``columns``: column name → heading (already translated); text columns are left-aligned."""
-    t = Table(title=title, show_lines=False)
-    for c, label in columns.items():
-        left = c in _TEXT_COLUMNS
-        t.add_column(label, justify="left" if left else "right", no_wrap=True)
-    sub = df.head(max_rows)
-    cells = {c: sub[c].tolist() for c in columns}
-    for i in range(len(sub)):
-        t.add_row(*[_fmt(cells[c][i], whole and c.endswith("_eur")) for c in columns])
-    # piped or redirected output gets a wide console so tables are not truncated
-    (console if console.is_terminal else Console(width=120)).print(t)
-    if len(df) > max_rows:
-        console.print(
-            _("[dim]… {n} more rows (use --csv for all)[/]").format(n=fmt_int(len(df) - max_rows))
-        )
-
-
-def _signed(v: float) -> str:
-    """A concentration index with its sign and four decimals (``+0,0123`` in Dutch)."""
-    v = round(v, 4) + 0.0
-    return ("+" if v >= 0 else "-") + fmt_decimal(abs(v), 4)
-
-
-def _parse_weights(items: list[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items:
-        key, sep, val = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise ParameterError(
-                _("--weight expects NAME=NUMBER; found {item!r}").format(item=item)
-            ) from None
-    return out
 
 
 # ----- commands -----------------------------------------------------------------------------------
@@ -194,7 +106,7 @@ def lists_cmd(
     from mesocare.services.financing import practice_tables
     from mesocare.territory.practice_lists import with_practice_lists
 
-    terr = _territory(territory)
+    terr = fo.territory(territory)
     if seed is not None or not {"gp_practices", "practice_lists"} <= set(terr.tables):
         terr = with_practice_lists(terr, seed=seed)
     prac, lists = practice_tables(terr, zone)
@@ -206,7 +118,7 @@ def lists_cmd(
     out["bim_share"] = (out["bim_n"] / out["patients"]).round(3)
     out["chronic_share"] = (out["chr_n"] / out["patients"]).round(3)
     out = out.drop(columns=["bim_n", "chr_n"])
-    _print(
+    fo.print(
         out,
         _("GP practices and their enrolled lists — {territory}").format(
             territory=terr.manifest.label
@@ -222,7 +134,7 @@ def lists_cmd(
             "home_visits": _("home visits"),
         },
     )
-    _outputs(out, csv, json_out)
+    fo.outputs(out, csv, json_out)
     if save:
         if territory is None:
             raise ParameterError(_("--save needs --territory (the folder to save into)"))
@@ -260,7 +172,7 @@ def income_cmd(
 
     if by not in ("practice", "network"):
         raise ParameterError(_("--by expects practice or network; found {by!r}").format(by=by))
-    terr = _territory(territory)
+    terr = fo.territory(territory)
     r = practice_income(
         terr,
         zone,
@@ -271,26 +183,27 @@ def income_cmd(
     ms = [
         m for m in ("classic", "new_deal", "cappuccino", "forfait") if f"{m}_eur" in r.by_practice
     ]
+    short = {m: _(fo.SHORT[m]) for m in ms}
     if by == "practice":
         df = r.by_practice
         cols = {
             "practice_id": _("practice"),
             "network_code": _("network"),
             "patients": _("patients"),
-            **{f"{m}_eur": f"{_(_SHORT[m])} €" for m in ms},
-            **{f"{m}_change_pct": f"{_(_SHORT[m])} Δ%" for m in ms if m != "classic"},
+            **{f"{m}_eur": f"{short[m]} €" for m in ms},
+            **{f"{m}_change_pct": f"{short[m]} Δ%" for m in ms if m != "classic"},
         }
         title = _("Yearly income per practice (€)")
     else:
         df = r.network_totals()
-        cols = {"network_code": _("network"), **{f"{m}_eur": f"{_(_SHORT[m])} €" for m in ms}}
+        cols = {"network_code": _("network"), **{f"{m}_eur": f"{short[m]} €" for m in ms}}
         title = _("Yearly income per network (€)")
     if budget_neutral:
         title += " " + _("(budget-neutral)")
     title += f" — {terr.manifest.label}"
-    _print(df, title, cols, max_rows=200, whole=True)
+    fo.print(df, title, cols, max_rows=200, whole=True)
     ov = r.overall
-    _print(
+    fo.print(
         ov.assign(share_pct=(100 * ov["share"]).round(1)),
         _("Layer shares (all practices)"),
         {"model": _("model"), "layer": _("layer"), "eur": "€", "share_pct": _("share %")},
@@ -301,7 +214,7 @@ def income_cmd(
             counts = r.by_practice[f"{m}_outcome"].value_counts()
             console.print(
                 _("{model} vs classic: {counts}").format(
-                    model=_(_SHORT[m]), counts=", ".join(f"{k}: {v}" for k, v in counts.items())
+                    model=_(fo.SHORT[m]), counts=", ".join(f"{k}: {v}" for k, v in counts.items())
                 )
             )
     extra = {
@@ -310,7 +223,7 @@ def income_cmd(
         "budget_neutral": budget_neutral,
         "layers_by_network": json.loads(r.by_network.to_json(orient="records")),
     }
-    _outputs(df, csv, json_out, extra)
+    fo.outputs(df, csv, json_out, extra)
 
 
 @fund_app.command(
@@ -333,17 +246,17 @@ def allocate_cmd(
 ) -> None:
     from mesocare.services.financing import allocate_budget
 
-    terr = _territory(territory)
+    terr = fo.territory(territory)
     a = allocate_budget(
         terr,
         budget,
         level=level,
         zone_code=zone,
         weights_path=weights,
-        weights=_parse_weights(weight or []),
+        weights=fo.parse_weights(weight or []),
     )
     t = a.table
-    _print(
+    fo.print(
         t,
         _("Allocation of {budget} by need — {territory}").format(
             budget=fmt_eur(budget, 2), territory=terr.manifest.label
@@ -373,10 +286,11 @@ def allocate_cmd(
             "Concentration index of money against need: by need {by_need}; "
             "per inhabitant {per_head} (> 0: favours need)"
         ).format(
-            by_need=_signed(a.concentration_need_rule), per_head=_signed(a.concentration_equal_rule)
+            by_need=fo.signed(a.concentration_need_rule),
+            per_head=fo.signed(a.concentration_equal_rule),
         )
     )
-    _outputs(
+    fo.outputs(
         t,
         csv,
         json_out,
@@ -403,9 +317,9 @@ def zorgraad_cmd(
 ) -> None:
     from mesocare.services.financing import zorgraad_grant
 
-    terr = _territory(territory)
+    terr = fo.territory(territory)
     a = zorgraad_grant(terr, params_path=params, budget_eur=budget)
-    _print(
+    fo.print(
         a.table,
         _("Zorgraad grant per weighted inhabitant — {territory}").format(
             territory=terr.manifest.label
@@ -418,7 +332,7 @@ def zorgraad_cmd(
             "need_rule_eur_per_inhabitant": _("€ per inhabitant"),
         },
     )
-    _outputs(a.table, csv, json_out, {"budget_cents": a.budget_cents})
+    fo.outputs(a.table, csv, json_out, {"budget_cents": a.budget_cents})
 
 
 @fund_app.command(
@@ -447,7 +361,7 @@ def cpts_cmd(
     from mesocare.financing.cpts import calendar_dates
     from mesocare.services.financing import cpts_contract
 
-    terr = None if population is not None else _territory(territory)
+    terr = None if population is not None else fo.territory(territory)
     if terr is not None and not (zone or network or area):
         raise ParameterError(
             _("give --population, or --zone / --network / --area of the territory")
@@ -474,7 +388,7 @@ def cpts_cmd(
     if missions is None:
         console.print(_("[yellow]Mission amounts are the packaged UNCONFIRMED example table.[/]"))
     y = sim.yearly.groupby("year", as_index=False)[["fixed_eur", "variable_eur", "total_eur"]].sum()
-    _print(
+    fo.print(
         y,
         _("Yearly amounts (functioning grant + missions)"),
         {
@@ -495,8 +409,8 @@ def cpts_cmd(
         **({"date": _("date")} if "date" in by_pay else {}),
         "eur": _("paid €"),
     }
-    _print(by_pay, _("Payment calendar (months from signature)"), cols)
-    _outputs(
+    fo.print(by_pay, _("Payment calendar (months from signature)"), cols)
+    fo.outputs(
         cal,
         csv,
         json_out,
