@@ -20,6 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-java.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-postgres.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
