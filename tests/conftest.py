@@ -10,6 +10,12 @@ from pathlib import Path
 
 import pytest
 from tests import pg
+from tests.platform_fixtures import (  # noqa: F401 (fixtures)
+    db_url,
+    platform_data,
+    served,
+    served_any,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

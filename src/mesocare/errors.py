@@ -52,3 +52,35 @@ class UnknownCodeError(MesocareError):
 
 class ParameterError(MesocareError):
     """A parameter or parameter file is invalid; the message names the key."""
+
+
+class NotFoundError(MesocareError):
+    """A record, zone or territory that does not exist (or that the user may not know of)."""
+
+
+class PermissionDeniedError(MesocareError):
+    """The user's roles do not allow this here."""
+
+
+class AuthenticationError(MesocareError):
+    """No valid login, session or token."""
+
+
+class ConflictError(MesocareError):
+    """An edit made on a version of a record that has changed since: nothing was overwritten."""
+
+    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class ThrottledError(MesocareError):
+    """Too many failed attempts: wait before trying again."""
+
+
+class UnsupportedTypeError(ValidationError):
+    """An upload of a type that is not accepted (e.g. not CSV)."""
+
+
+class TooLargeError(ValidationError):
+    """An upload or a file larger than the limit."""

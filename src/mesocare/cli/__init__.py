@@ -32,7 +32,15 @@ from mesocare.i18n import (
 )
 
 #: the command modules (``mesocare.cli.<name>``), registered in this order
-COMMAND_MODULES: tuple[str, ...] = ("territory", "importers", "fund", "health", "zone", "access")
+COMMAND_MODULES: tuple[str, ...] = (
+    "territory",
+    "importers",
+    "fund",
+    "health",
+    "zone",
+    "access",
+    "platform",
+)
 _loaded_language: str | None = None
 
 

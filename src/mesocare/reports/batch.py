@@ -92,8 +92,8 @@ def write_all(
     return {z: done[z] for z in codes}
 
 
-def index_table(diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path]) -> Table:
-    """Every zone with its key figures and the region's value."""
+def index_table(diagnoses: dict[str, ZoneDiagnosis], links: dict[str, str]) -> Table:
+    """Every zone with its key figures and the region's value; ``links``: each zone's href."""
     rows = []
     for z, d in diagnoses.items():
         row: dict[str, object] = {_("code"): z, _("zone"): d.zone.name}
@@ -119,13 +119,13 @@ def index_table(diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path]) -> T
         )
         rows.append(row)
     table = Table(_("Zones"), pd.DataFrame(rows))
-    return Table(table.caption, table.frame, links={_("zone"): [done[z].name for z in diagnoses]})
+    return Table(table.caption, table.frame, links={_("zone"): [links[z] for z in diagnoses]})
 
 
 def _write_index(
     territory: Territory, diagnoses: dict[str, ZoneDiagnosis], done: dict[str, Path], out: Path
 ) -> None:
-    table = index_table(diagnoses, done)
+    table = index_table(diagnoses, {z: p.name for z, p in done.items()})
     title = _("Zone diagnoses: {name}").format(name=territory.manifest.name)
     sub = _("{n} zones; reference year {year}").format(
         n=len(diagnoses), year=territory.manifest.reference_year

@@ -9,6 +9,8 @@ makes each page load them with ``<script src>``/``<link>`` from the same folder 
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -29,6 +31,7 @@ from mesocare.reports.tables import csv_link, figure_frame, table_html
 __all__ = [
     "Diagnosis",
     "render_html",
+    "render_fragment",
     "render_index",
     "table_html",
     "write_shared_assets",
@@ -116,23 +119,29 @@ def _footer() -> str:
     )
 
 
+def _sections(
+    diagnosis: Diagnosis, figure: Callable[[Figure], dict[str, str]]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "cards": s.data.get("cards", []),
+            "paragraphs": s.paragraphs,
+            "figures": [figure(f) for f in s.figures],
+            "tables": [table_html(t) for t in s.tables],
+        }
+        for s in diagnosis.sections
+    ]
+
+
 def render_html(diagnosis: Diagnosis, *, plotly_src: str | None = None) -> str:
     """The report as one HTML document that works offline.
 
     ``plotly_src`` (e.g. ``"plotly.min.js"``, a path relative to the page) loads Plotly and the
     report's CSS and JS from that folder (see :func:`write_shared_assets`) instead of inlining them.
     """
-    sections = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "cards": s.data.get("cards", []),
-            "paragraphs": s.paragraphs,
-            "figures": [_figure(f) for f in s.figures],
-            "tables": [table_html(t) for t in s.tables],
-        }
-        for s in diagnosis.sections
-    ]
+    sections = _sections(diagnosis, _figure)
     subtitle = _("{territory} · zone {code} · reference year {year}").format(
         territory=diagnosis.territory_name, code=diagnosis.zone_code, year=diagnosis.reference_year
     )
@@ -150,6 +159,53 @@ def render_html(diagnosis: Diagnosis, *, plotly_src: str | None = None) -> str:
         .get_template("diagnosis.html.j2")
         .render(ctx=ctx, lang=i18n.current_language(), assets=_assets(plotly_src))
     )
+
+
+@dataclass(frozen=True)
+class SectionsFragment:
+    """A report's sections as a fragment of a page, with its figures apart (for lazy loading)."""
+
+    html: str
+    #: each figure as Plotly JSON (``data``, ``layout``, ``config``), in the order of the
+    #: placeholders ``<div class="mc-figure" data-figure="i">`` in ``html``
+    figures: list[str]
+
+
+def render_fragment(diagnosis: Diagnosis, figure_url: Callable[[int], str]) -> SectionsFragment:
+    """The sections of a report for a web page: no script inside; every figure is a placeholder
+    whose ``data-src`` (``figure_url(i)``) serves its JSON, drawn by the page's own script."""
+    figures: list[str] = []
+
+    def placeholder(f: Figure) -> dict[str, str]:
+        i = len(figures)
+        fig = f.figure
+        body = fig if isinstance(fig, dict) else fig.to_plotly_json()
+        figures.append(
+            pio.to_json(
+                {
+                    "data": body.get("data", []),
+                    "layout": body.get("layout", {}),
+                    "config": {"displaylogo": False, "responsive": True},
+                },
+                validate=False,
+            )
+        )
+        data = f.data if f.data is not None else getattr(f.figure, "table", None)
+        if data is None:
+            data = figure_frame(f.figure)
+        csv = csv_link(data, f.caption) if data is not None and len(data) else ""
+        src = html.escape(figure_url(i))
+        loading = html.escape(_("Loading the figure…"))
+        return {
+            "caption": f.caption,
+            "html": f'<div class="mc-figure" data-figure="{i}" data-src="{src}">'
+            f'<p class="mc-loading">{loading}</p></div>',
+            "csv": csv,
+        }
+
+    sections = _sections(diagnosis, placeholder)
+    body = _env().get_template("sections.html.j2").render(ctx={"sections": sections})
+    return SectionsFragment(body, figures)
 
 
 def render_index(

@@ -1,0 +1,141 @@
+"""Who may do what, where: decided here and nowhere else.
+
+A user's grants are roles on scopes (a unit of a territory and everything under it). The web app's
+routes and the CLI ask an :class:`Access` before they call a service; the services that change
+records ask it again, so no interface can forget.
+
+- **read a zone** (its diagnosis, actors, history): any role whose scope covers the zone, or whose
+  scope is one of the zone's networks (a network's member reads its zone);
+- **read a zone's figures only** (diagnosis, not its records): also an ``analyst`` covering it;
+- **edit a zone's records** and **manage its members**: ``admin`` or ``coordinator`` covering the
+  record's unit (its network when it has one, else its zone);
+- **edit one actor**: as above, or a ``member`` who may read the zone and is the actor's assignee;
+- **grant** a role on a scope: only a role the granter may pass on (:data:`GRANTABLE`), on a scope
+  inside one of the granter's own scopes with that role;
+- **the whole audit log** and accounts of every zone: a global ``admin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mesocare.organisation.roles import EDITORS, GRANTABLE, Grant, Role, Scope
+
+
+class Hierarchy(Protocol):
+    """The units of the served territories."""
+
+    def ancestors(self, territory: str, unit: str) -> list[str]:
+        """``unit`` and the units above it, up to its region (empty when unknown)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request acts for."""
+
+    user_id: int
+    email: str
+    grants: tuple[Grant, ...] = ()
+    language: str | None = None
+    display_name: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role == Role.ADMIN and g.scope.territory is None for g in self.grants)
+
+
+@dataclass(frozen=True)
+class Access:
+    principal: Principal | None
+    hierarchy: Hierarchy = field(repr=False)
+
+    # ----- scopes ---------------------------------------------------------------------
+    def covers(self, scope: Scope, territory: str, unit: str | None) -> bool:
+        """Whether ``scope`` covers ``unit`` of ``territory`` (None: the whole territory)."""
+        if scope.territory is None:
+            return True
+        if scope.territory != territory:
+            return False
+        if scope.unit is None:
+            return True
+        if unit is None:
+            return False
+        return scope.unit in self.hierarchy.ancestors(territory, unit)
+
+    def _grants(self, roles: Sequence[Role] | None = None) -> list[Grant]:
+        if self.principal is None:
+            return []
+        return [g for g in self.principal.grants if roles is None or g.role in roles]
+
+    def _covered(self, territory: str, unit: str | None, roles: Sequence[Role]) -> bool:
+        return any(self.covers(g.scope, territory, unit) for g in self._grants(roles))
+
+    # ----- decisions ------------------------------------------------------------------
+    @property
+    def logged_in(self) -> bool:
+        return self.principal is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.principal is not None and self.principal.is_admin
+
+    def can_read_territory(self, territory: str) -> bool:
+        """Whether the user has any role in the territory (to see its home page)."""
+        return any(g.scope.territory in (None, territory) for g in self._grants())
+
+    def can_read_zone(self, territory: str, zone: str) -> bool:
+        """Whether the user reads the zone's records (not analysts: they read figures)."""
+        roles = [r for r in Role if r != Role.ANALYST]
+        if self._covered(territory, zone, roles):
+            return True
+        return any(
+            g.scope.territory == territory
+            and g.scope.unit is not None
+            and zone in self.hierarchy.ancestors(territory, g.scope.unit)
+            for g in self._grants(roles)
+        )
+
+    def can_read_figures(self, territory: str, zone: str) -> bool:
+        """Whether the user reads the zone's diagnosis and figures."""
+        return self.can_read_zone(territory, zone) or self._covered(territory, zone, [Role.ANALYST])
+
+    def can_edit_records(self, territory: str, zone: str, network: str | None = None) -> bool:
+        return self._covered(territory, network or zone, list(EDITORS))
+
+    def can_edit_actor(
+        self, territory: str, zone: str, network: str | None, assignee_id: int | None
+    ) -> bool:
+        if self.can_edit_records(territory, zone, network):
+            return True
+        return (
+            self.principal is not None
+            and assignee_id == self.principal.user_id
+            and self.can_read_zone(territory, zone)
+        )
+
+    def can_manage_members(self, territory: str, zone: str) -> bool:
+        return self._covered(territory, zone, list(EDITORS))
+
+    def can_grant(self, role: Role, scope: Scope) -> bool:
+        """Whether the user may give ``role`` on ``scope`` to someone."""
+        for g in self._grants():
+            if role not in GRANTABLE[g.role]:
+                continue
+            if g.scope.territory is None:
+                return True
+            if scope.territory != g.scope.territory:
+                continue
+            if g.scope.unit is None or (
+                scope.unit is not None and self.covers(g.scope, scope.territory, scope.unit)
+            ):
+                return True
+        return False
+
+    def can_read_audit_log(self) -> bool:
+        return self.is_admin
+
+    def can_manage_accounts(self) -> bool:
+        return self.is_admin

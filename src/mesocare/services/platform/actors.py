@@ -1,0 +1,604 @@
+"""Care and welfare actors of a zone: list, create, edit, delete, import and export as CSV.
+
+Every change is checked against the user's :class:`~.access.Access`, writes an audit row in its
+own transaction and carries a version: an edit made on an older version is a
+:class:`~mesocare.errors.ConflictError`, never a silent overwrite (a conditional ``UPDATE … WHERE
+version = v``, atomic on SQLite and PostgreSQL alike). A CSV import is every row or none; its error
+names every bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError as PydanticError
+from pyproj import Transformer
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from mesocare.errors import (
+    ConflictError,
+    MesocareError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooLargeError,
+    ValidationError,
+)
+from mesocare.i18n import _
+from mesocare.organisation.actors import (
+    CSV_COLUMNS,
+    CSV_REQUIRED,
+    ActorCreate,
+    ActorPublic,
+    ActorUpdate,
+    Sector,
+    Source,
+    sector_of,
+)
+from mesocare.services.platform import audit
+from mesocare.services.platform.access import Access
+from mesocare.services.platform.territories import TerritoryEntry
+from mesocare.store.models import Actor, AuditRow, SeededTerritory, User
+from mesocare.territory.schema import Discipline
+
+#: the largest CSV an import reads
+MAX_IMPORT_BYTES = 5_000_000
+MAX_IMPORT_ROWS = 20_000
+#: the fields of a record its audit rows keep
+AUDITED = (
+    "name",
+    "organisation",
+    "sector",
+    "discipline",
+    "address",
+    "latitude",
+    "longitude",
+    "area_code",
+    "network_code",
+    "contact",
+    "assignee_id",
+    "zone_code",
+    "version",
+)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Who acts, with what rights, in which request."""
+
+    access: Access
+    request_id: str
+
+    @property
+    def user_id(self) -> int | None:
+        return self.access.principal.user_id if self.access.principal else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def snapshot(a: Actor) -> dict[str, Any]:
+    return {k: getattr(a, k) for k in AUDITED}
+
+
+def public(a: Actor) -> ActorPublic:
+    return ActorPublic(
+        id=a.id,
+        territory=a.territory,
+        zone_code=a.zone_code,
+        network_code=a.network_code,
+        area_code=a.area_code,
+        name=a.name,
+        organisation=a.organisation,
+        sector=Sector(a.sector),
+        discipline=Discipline(a.discipline),
+        address=a.address,
+        latitude=a.latitude,
+        longitude=a.longitude,
+        contact=a.contact,
+        assignee=a.assignee.email if a.assignee else None,
+        source=Source(a.source),
+        provider_id=a.provider_id,
+        version=a.version,
+        created_at=a.created_at,
+        created_by=a.creator.email if a.creator else None,
+        updated_at=a.updated_at,
+        updated_by=a.updater.email if a.updater else None,
+    )
+
+
+# ----- reading ---------------------------------------------------------------------------------
+def list_actors(
+    s: Session,
+    entry: TerritoryEntry,
+    zone: str,
+    access: Access,
+    *,
+    q: str | None = None,
+    network: str | None = None,
+    sector: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[ActorPublic], int]:
+    """One page of the zone's actors (by name), and how many match."""
+    entry.require_zone(zone)
+    if not access.can_read_zone(entry.id, zone):
+        raise PermissionDeniedError(_("you may not read zone {zone}").format(zone=zone))
+    where = [Actor.territory == entry.id, Actor.zone_code == zone]
+    if q:
+        like = f"%{q.strip().lower()}%"
+        where.append(
+            or_(func.lower(Actor.name).like(like), func.lower(Actor.organisation).like(like))
+        )
+    if network:
+        where.append(Actor.network_code == network)
+    if sector:
+        where.append(Actor.sector == sector)
+    total = s.scalar(select(func.count()).select_from(Actor).where(*where)) or 0
+    rows = s.scalars(
+        select(Actor).where(*where).order_by(Actor.name, Actor.id).offset(offset).limit(limit)
+    )
+    return [public(a) for a in rows], int(total)
+
+
+def get_actor(s: Session, actor_id: int, access: Access) -> Actor:
+    a = s.get(Actor, actor_id)
+    if a is None or not access.can_read_zone(a.territory, a.zone_code):
+        # the same answer for "absent" and "not yours": no probing of other zones' ids
+        raise NotFoundError(_("no actor {id}").format(id=actor_id))
+    return a
+
+
+def history(s: Session, actor_id: int, access: Access) -> list[audit.AuditEntry]:
+    get_actor(s, actor_id, access)
+    return audit.history(s, "actor", actor_id)
+
+
+def zone_history(s: Session, entry: TerritoryEntry, zone: str, access: Access, limit: int = 100):
+    """The latest changes of the zone's records."""
+    if not access.can_read_zone(entry.id, zone):
+        raise PermissionDeniedError(_("you may not read zone {zone}").format(zone=zone))
+    rows = s.scalars(
+        select(AuditRow)
+        .where(AuditRow.territory == entry.id, AuditRow.zone_code == zone)
+        .order_by(AuditRow.id.desc())
+        .limit(limit)
+    )
+    return [audit.AuditEntry.model_validate(r, from_attributes=True) for r in rows]
+
+
+# ----- checks ----------------------------------------------------------------------------------
+def _user_id(s: Session, email: str | None) -> int | None:
+    if email is None:
+        return None
+    uid = s.scalar(select(User.id).where(User.email == email))
+    if uid is None:
+        raise ValidationError(_("no such user"), column="assignee", found=email)
+    return uid
+
+
+def _check_place(entry: TerritoryEntry, zone: str, network: str | None, area: str | None) -> None:
+    if network is not None and network not in entry.networks_by_zone.get(zone, []):
+        raise ValidationError(
+            _("not a vicinity network of zone {zone}").format(zone=zone),
+            column="network",
+            found=network,
+            expected=", ".join(entry.networks_by_zone.get(zone, [])) or _("no network"),
+        )
+    if area is not None and area not in zone_areas(entry, zone):
+        raise ValidationError(
+            _("not an area of zone {zone}").format(zone=zone), column="area", found=area
+        )
+
+
+def zone_areas(entry: TerritoryEntry, zone: str) -> set[str]:
+    a = entry.territory.areas
+    return set(a.loc[a["zone_code"] == zone, "area_code"].astype(str))
+
+
+def area_at(entry: TerritoryEntry, lon: float, lat: float) -> str | None:
+    """The territory's area at a point (WGS84), or None outside every area."""
+    areas = entry.territory.areas
+    x, y = Transformer.from_crs("EPSG:4326", areas.crs, always_xy=True).transform(lon, lat)
+    pt = gpd.points_from_xy([x], [y], crs=areas.crs)[0]
+    hits = areas.sindex.query(pt, predicate="intersects")
+    return str(areas["area_code"].iloc[int(hits[0])]) if len(hits) else None
+
+
+def _require_edit(access: Access, entry: TerritoryEntry, zone: str, network: str | None) -> None:
+    if not access.can_edit_records(entry.id, zone, network):
+        raise PermissionDeniedError(
+            _("you may not edit the records of zone {zone}").format(zone=zone)
+        )
+
+
+# ----- changing --------------------------------------------------------------------------------
+def _values(entry: TerritoryEntry, zone: str, data: ActorCreate) -> dict[str, Any]:
+    area = data.area_code
+    if area is None and data.latitude is not None and data.longitude is not None:
+        area = area_at(entry, data.longitude, data.latitude)
+    _check_place(entry, zone, data.network_code, data.area_code)
+    return {
+        "name": data.name,
+        "organisation": data.organisation or None,
+        "sector": (data.sector or sector_of(data.discipline)).value,
+        "discipline": data.discipline.value,
+        "address": data.address or None,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "area_code": area,
+        "network_code": data.network_code or None,
+        "contact": data.contact or None,
+    }
+
+
+def create_actor(
+    s: Session,
+    entry: TerritoryEntry,
+    zone: str,
+    data: ActorCreate,
+    ctx: Ctx,
+    *,
+    source: Source = Source.MANUAL,
+) -> Actor:
+    entry.require_zone(zone)
+    _require_edit(ctx.access, entry, zone, data.network_code)
+    now = _now()
+    a = Actor(
+        territory=entry.id,
+        zone_code=zone,
+        **_values(entry, zone, data),
+        assignee_id=_user_id(s, data.assignee),
+        source=source.value,
+        version=1,
+        created_at=now,
+        created_by=ctx.user_id,
+        updated_at=now,
+        updated_by=ctx.user_id,
+    )
+    s.add(a)
+    s.flush()
+    audit.record(
+        s,
+        ctx.access.principal,
+        ctx.request_id,
+        "create",
+        "actor",
+        a.id,
+        territory=entry.id,
+        zone=zone,
+        after=snapshot(a),
+    )
+    return a
+
+
+def update_actor(
+    s: Session, entry: TerritoryEntry, actor_id: int, data: ActorUpdate, ctx: Ctx
+) -> Actor:
+    """Apply an edit made on ``data.version``; a newer version in the database is a conflict."""
+    a = get_actor(s, actor_id, ctx.access)
+    if not ctx.access.can_edit_actor(a.territory, a.zone_code, a.network_code, a.assignee_id):
+        raise PermissionDeniedError(_("you may not edit actor {id}").format(id=actor_id))
+    if a.version != data.version:
+        raise _conflict(a.version)
+    given = data.model_dump(exclude_unset=True, exclude={"version"})
+    before = snapshot(a)
+    merged = ActorCreate.model_validate(
+        {
+            **{
+                k: before[k]
+                for k in (
+                    "name",
+                    "organisation",
+                    "sector",
+                    "discipline",
+                    "address",
+                    "latitude",
+                    "longitude",
+                    "network_code",
+                    "contact",
+                )
+            },
+            "area_code": None if "latitude" in given else before["area_code"],
+            **{k: v for k, v in given.items() if k != "assignee"},
+        }
+    )
+    values = _values(entry, a.zone_code, merged)
+    if values["network_code"] != a.network_code:
+        _require_edit(ctx.access, entry, a.zone_code, values["network_code"])
+    if "assignee" in given:
+        if not ctx.access.can_edit_records(entry.id, a.zone_code, a.network_code):
+            raise PermissionDeniedError(_("only a coordinator assigns records"))
+        values["assignee_id"] = _user_id(s, given["assignee"])
+    res = s.execute(
+        update(Actor)
+        .where(Actor.id == actor_id, Actor.version == data.version)
+        .values(**values, version=data.version + 1, updated_at=_now(), updated_by=ctx.user_id)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult, res).rowcount != 1:
+        s.rollback()
+        raise _conflict(None)
+    s.expire(a)
+    a = s.get_one(Actor, actor_id)
+    audit.record(
+        s,
+        ctx.access.principal,
+        ctx.request_id,
+        "update",
+        "actor",
+        actor_id,
+        territory=a.territory,
+        zone=a.zone_code,
+        before=before,
+        after=snapshot(a),
+    )
+    return a
+
+
+def delete_actor(s: Session, actor_id: int, version: int, ctx: Ctx) -> None:
+    a = get_actor(s, actor_id, ctx.access)
+    if not ctx.access.can_edit_records(a.territory, a.zone_code, a.network_code):
+        raise PermissionDeniedError(_("you may not delete actor {id}").format(id=actor_id))
+    if a.version != version:
+        raise _conflict(a.version)
+    before = snapshot(a)
+    res = s.execute(
+        delete(Actor)
+        .where(Actor.id == actor_id, Actor.version == version)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult, res).rowcount != 1:
+        raise _conflict(None)
+    audit.record(
+        s,
+        ctx.access.principal,
+        ctx.request_id,
+        "delete",
+        "actor",
+        actor_id,
+        territory=a.territory,
+        zone=a.zone_code,
+        before=before,
+    )
+
+
+def _conflict(current: int | None) -> ConflictError:
+    return ConflictError(
+        _(
+            "this record was changed by someone else since you opened it; "
+            "nothing was saved: reload it, then make your change again"
+        ),
+        current_version=current,
+    )
+
+
+# ----- the territory's providers ---------------------------------------------------------------
+def seed_from_territory(s: Session, entry: TerritoryEntry, request_id: str = "seed") -> int:
+    """Copy the territory's providers into the actors once (new ones when the content changes)."""
+    row = s.get(SeededTerritory, entry.id)
+    if row is not None and row.digest == entry.digest:
+        return 0
+    t = entry.territory
+    known = set(
+        s.scalars(
+            select(Actor.provider_id).where(
+                Actor.territory == entry.id, Actor.provider_id.is_not(None)
+            )
+        )
+    )
+    p = t.providers.loc[~t.providers["provider_id"].astype(str).isin(known)]
+    if len(p):
+        areas = t.areas.set_index("area_code")
+        zone = p["area_code"].map(areas["zone_code"])
+        network = p["area_code"].map(areas["network_code"])
+        lon, lat = Transformer.from_crs(t.areas.crs, "EPSG:4326", always_xy=True).transform(
+            p["x"].to_numpy(float), p["y"].to_numpy(float)
+        )
+        now = _now()
+        disciplines = p["discipline"].astype(str)
+        rows = [
+            {
+                "territory": entry.id,
+                "zone_code": str(z),
+                "network_code": None if pd.isna(n) else str(n),
+                "area_code": str(ac),
+                "name": str(nm),
+                "organisation": None if pd.isna(pr) else str(pr),
+                "sector": sector_of(Discipline(d)).value,
+                "discipline": d,
+                "address": None,
+                "latitude": round(float(la), 6),
+                "longitude": round(float(lo), 6),
+                "contact": None,
+                "source": Source.TERRITORY.value,
+                "provider_id": str(pid),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for pid, nm, pr, ac, d, z, n, lo, la in zip(
+                p["provider_id"],
+                p["name"],
+                p["practice_id"],
+                p["area_code"],
+                disciplines,
+                zone,
+                network,
+                np.asarray(lon),
+                np.asarray(lat),
+                strict=True,
+            )
+        ]
+        s.execute(insert(Actor), rows)
+    audit.record(
+        s,
+        None,
+        request_id,
+        "import",
+        "territory",
+        entry.id,
+        territory=entry.id,
+        note=f"{len(p)} actors from the territory's providers",
+        after={"digest": entry.digest, "actors": int(len(p))},
+    )
+    if row is None:
+        s.add(SeededTerritory(territory=entry.id, digest=entry.digest))
+    else:
+        row.digest = entry.digest
+    return int(len(p))
+
+
+# ----- CSV ---------------------------------------------------------------------------------------
+def export_csv(s: Session, entry: TerritoryEntry, zone: str, access: Access) -> str:
+    entry.require_zone(zone)
+    if not access.can_read_zone(entry.id, zone):
+        raise PermissionDeniedError(_("you may not read zone {zone}").format(zone=zone))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    rows = s.scalars(
+        select(Actor)
+        .where(Actor.territory == entry.id, Actor.zone_code == zone)
+        .order_by(Actor.name, Actor.id)
+    )
+    for a in rows:
+        w.writerow(
+            [
+                a.name,
+                a.organisation or "",
+                a.sector,
+                a.discipline,
+                a.address or "",
+                "" if a.latitude is None else repr(a.latitude),
+                "" if a.longitude is None else repr(a.longitude),
+                a.area_code or "",
+                a.network_code or "",
+                a.contact or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _row_problem(exc: PydanticError) -> str:
+    parts = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "row"
+        parts.append(f"{_column_name(loc)}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def _column_name(field: str) -> str:
+    return {"network_code": "network", "area_code": "area"}.get(field, field)
+
+
+def parse_csv(data: bytes, entry: TerritoryEntry, zone: str, *, file: str) -> list[ActorCreate]:
+    """Every row of an actors CSV as a checked record, or one error naming every bad row."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TooLargeError(
+            _("the file is too large"), file=file, expected=f"<= {MAX_IMPORT_BYTES} bytes"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("not a UTF-8 text file"), file=file, expected="CSV") from None
+    if "\0" in text:
+        raise ValidationError(_("not a text file"), file=file, expected="CSV")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(
+            _("missing column"),
+            file=file,
+            column=missing[0],
+            expected=", ".join(CSV_COLUMNS),
+        )
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise ValidationError(
+            _("unknown column"), file=file, column=unknown[0], expected=", ".join(CSV_COLUMNS)
+        )
+    reader.fieldnames = header
+    records: list[ActorCreate] = []
+    problems: list[str] = []
+    for i, raw in enumerate(reader, start=2):
+        if i - 1 > MAX_IMPORT_ROWS:
+            raise ValidationError(
+                _("too many rows"), file=file, expected=f"at most {MAX_IMPORT_ROWS}"
+            )
+        if None in raw:
+            problems.append(f"row {i}: " + _("more cells than columns"))
+            continue
+        cells = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(cells.values()):
+            continue
+        values: dict[str, Any] = {
+            "name": cells.get("name", ""),
+            "organisation": cells.get("organisation") or None,
+            "sector": cells.get("sector") or None,
+            "discipline": cells.get("discipline", ""),
+            "address": cells.get("address") or None,
+            "latitude": cells.get("latitude") or None,
+            "longitude": cells.get("longitude") or None,
+            "area_code": cells.get("area") or None,
+            "network_code": cells.get("network") or None,
+            "contact": cells.get("contact") or None,
+        }
+        try:
+            rec = ActorCreate.model_validate(values)
+            _check_place(entry, zone, rec.network_code, rec.area_code)
+        except PydanticError as exc:
+            problems.append(f"row {i}: {_row_problem(exc)}")
+            continue
+        except ValidationError as exc:
+            problems.append(f"row {i}: {exc}")
+            continue
+        records.append(rec)
+    if problems:
+        shown = problems[:20] + ([f"… {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise ValidationError(
+            _("{n} bad rows, nothing imported").format(n=len(problems)) + ": " + " | ".join(shown),
+            file=file,
+        )
+    if not records:
+        raise ValidationError(_("no rows to import"), file=file)
+    return records
+
+
+def import_csv(
+    s: Session, entry: TerritoryEntry, zone: str, data: bytes, ctx: Ctx, *, file: str = "upload"
+) -> int:
+    """Import every row as a new actor of the zone, in the caller's one transaction."""
+    entry.require_zone(zone)
+    _require_edit(ctx.access, entry, zone, None)
+    records = parse_csv(data, entry, zone, file=file)
+    for rec in records:
+        create_actor(s, entry, zone, rec, ctx, source=Source.IMPORT)
+    return len(records)
+
+
+__all__ = [
+    "Ctx",
+    "MesocareError",
+    "create_actor",
+    "delete_actor",
+    "export_csv",
+    "get_actor",
+    "history",
+    "import_csv",
+    "list_actors",
+    "public",
+    "seed_from_territory",
+    "update_actor",
+]

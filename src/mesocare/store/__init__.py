@@ -1,0 +1,9 @@
+"""Persistence of organisation records: SQLAlchemy 2 tables and Alembic migrations.
+
+SQLite (a file in the data folder) by default; any SQLAlchemy URL works, PostgreSQL with psycopg 3
+is tested. Only ``services`` use this package (an import-linter contract).
+"""
+
+from mesocare.store.db import Database, default_url
+
+__all__ = ["Database", "default_url"]

@@ -1,0 +1,60 @@
+"""Labels of the platform's codes (roles, sectors, disciplines, audit actions), in three languages."""
+
+from __future__ import annotations
+
+from mesocare.i18n import N_, _
+
+ROLES = {
+    "admin": N_("administrator"),
+    "analyst": N_("analyst"),
+    "coordinator": N_("coordinator"),
+    "member": N_("member"),
+    "viewer": N_("viewer"),
+}
+SECTORS = {"care": N_("care"), "welfare": N_("welfare")}
+DISCIPLINES = {
+    "gp": N_("general practitioner"),
+    "home_nurse": N_("home nurse"),
+    "pharmacist": N_("pharmacist"),
+    "physiotherapist": N_("physiotherapist"),
+    "psychologist": N_("psychologist"),
+    "dentist": N_("dentist"),
+    "midwife": N_("midwife"),
+    "dietitian": N_("dietitian"),
+    "social_service": N_("social service"),
+    "welfare_organisation": N_("welfare organisation"),
+    "hospital": N_("hospital"),
+    "other": N_("other"),
+}
+ACTIONS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "import": N_("imported"),
+}
+SOURCES = {"territory": N_("territory data"), "import": N_("CSV import"), "manual": N_("by hand")}
+
+
+def label(table: dict[str, str], code: object) -> str:
+    key = getattr(code, "value", code)
+    return _(table[key]) if key in table else str(key)
+
+
+def role_label(code: object) -> str:
+    return label(ROLES, code)
+
+
+def sector_label(code: object) -> str:
+    return label(SECTORS, code)
+
+
+def discipline_label(code: object) -> str:
+    return label(DISCIPLINES, code)
+
+
+def action_label(code: object) -> str:
+    return label(ACTIONS, code)
+
+
+def source_label(code: object) -> str:
+    return label(SOURCES, code)
