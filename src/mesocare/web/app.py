@@ -80,6 +80,18 @@ def create_app(
     return app
 
 
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app answers, included routers too (for the authorisation matrix)."""
+    out: list[tuple[str, str]] = []
+    for r in app.router.routes:
+        contexts = getattr(r, "effective_route_contexts", None)
+        for route in contexts() if callable(contexts) else [r]:
+            for method in sorted(getattr(route, "methods", None) or []):
+                if method != "HEAD":
+                    out.append((method, route.path))
+    return sorted(set(out))
+
+
 def _problem_schema(app: FastAPI) -> None:
     """Add the Problem schema (RFC 9457) that the API's error responses refer to."""
     from fastapi.openapi.utils import get_openapi

@@ -104,6 +104,8 @@ async def check_csrf(request: Request) -> None:
     w = await web(request)
     if w.via_token:
         return  # a bearer token is not sent by a browser on its own
+    if w.principal is None and request.url.path.startswith("/api/"):
+        raise AuthenticationError(_("please log in"))
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -293,7 +293,8 @@ def members(s: Session, territory: str, units: set[str]) -> list[tuple[RoleGrant
 
 # ----- login, sessions and tokens --------------------------------------------------------------
 def authenticate(s: Session, email: str, password: str, client: str) -> User:
-    """The user with this e-mail and password; failures are counted and throttled."""
+    """The user with this e-mail and password, unless throttled; the caller counts a failure
+    with :func:`record_failure`."""
     email = email.strip().lower()[:254]
     since = _now() - THROTTLE_WINDOW
     recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
@@ -308,10 +309,14 @@ def authenticate(s: Session, email: str, password: str, client: str) -> User:
     u = s.scalar(select(User).where(User.email == email))
     ok = _hasher.verify(password, u.password_hash if u else _DUMMY_HASH)
     if u is None or not ok or u.disabled:
-        s.add(LoginAttempt(email=email, client=client[:100]))
         raise AuthenticationError(_("wrong e-mail address or password"))
     s.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     return u
+
+
+def record_failure(s: Session, email: str, client: str) -> None:
+    """Count a failed login (in its own transaction: the failed one is rolled back)."""
+    s.add(LoginAttempt(email=email.strip().lower()[:254], client=client[:100]))
 
 
 def open_session(s: Session, user: User) -> tuple[str, str]:

@@ -90,6 +90,9 @@ def login(
             language = user.language
     except (AuthenticationError, ThrottledError) as exc:
         status = 429 if isinstance(exc, ThrottledError) else 401
+        if status == 401:
+            with w.platform.session(write=True) as s:
+                A.record_failure(s, email, client)
         return _login_page(request, next, email=email[:254], error=str(exc), status=status)
     if language:
         set_language(language)

@@ -1,0 +1,296 @@
+"""The authorisation matrix: every route of the app × every role × (own zone, other zone) and no
+login, with its expected answer. The routes come from the app's own route table: a route missing
+from :data:`MATRIX` fails the test.
+
+The roles are those of ``tests.platform_fixtures.ACCOUNTS``: admin (everywhere), analyst (region
+R1), coordinator, member and viewer of zone Z01. "Own" is Z01, "other" is Z02 (same region).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
+
+ROLES = ("admin", "analyst", "coordinator", "member", "viewer")
+OWN, OTHER = "Z01", "Z02"
+
+# outcomes: ok (2xx, or a 303 that is not to the login page), deny (403), hide (404: a record
+# of a zone one may not read answers as absent), login (303 to /login for pages, 401 for the API),
+# invalid (422: allowed, but the request's input is refused)
+Rule = Callable[[str, bool], str]
+
+
+def public(role: str, own: bool) -> str:
+    return "ok"
+
+
+def logged_in(role: str, own: bool) -> str:
+    return "ok"
+
+
+def to_login(role: str, own: bool) -> str:
+    return "login"
+
+
+def refused_input(role: str, own: bool) -> str:
+    return "invalid"
+
+
+def figures(role: str, own: bool) -> str:
+    return "ok" if role in ("admin", "analyst") or own else "deny"
+
+
+def read(role: str, own: bool) -> str:
+    return "ok" if role == "admin" or (own and role != "analyst") else "deny"
+
+
+def read_by_id(role: str, own: bool) -> str:
+    return "ok" if role == "admin" or (own and role != "analyst") else "hide"
+
+
+def edit(role: str, own: bool) -> str:
+    return "ok" if role == "admin" or (own and role == "coordinator") else "deny"
+
+
+def edit_by_id(role: str, own: bool) -> str:
+    if role == "admin" or (own and role == "coordinator"):
+        return "ok"
+    return "deny" if own and role in ("member", "viewer") else "hide"
+
+
+def admin_only(role: str, own: bool) -> str:
+    return "ok" if role == "admin" else "deny"
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: Rule
+    #: what an anonymous request gets
+    anonymous: str = "login"
+
+
+T, Z = "/t/{territory}", "/t/{territory}/z/{zone}"
+A = "/api/v1/territories/{territory}"
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/healthz"): Case(public, "ok"),
+    ("GET", "/openapi.json"): Case(public, "ok"),
+    ("GET", "/static/{name}"): Case(public, "ok"),
+    ("GET", "/login"): Case(public, "ok"),
+    ("POST", "/login"): Case(public, "ok"),
+    # logging out ends on the login page, logged in or not
+    ("POST", "/logout"): Case(to_login),
+    ("POST", "/language"): Case(logged_in, "ok"),
+    ("GET", "/account"): Case(logged_in),
+    # the request gives a wrong current password: a logged-in user gets the form's refusal
+    ("POST", "/account/password"): Case(refused_input),
+    ("GET", "/"): Case(logged_in),
+    ("GET", T): Case(logged_in),
+    ("GET", T + "/map.json"): Case(logged_in),
+    ("GET", Z): Case(figures),
+    ("GET", Z + "/figures/{index}.json"): Case(figures),
+    ("GET", Z + "/actors"): Case(read),
+    ("GET", Z + "/actors/map.json"): Case(read),
+    ("GET", Z + "/actors.csv"): Case(read),
+    ("GET", Z + "/history"): Case(read),
+    ("GET", Z + "/actors/new"): Case(edit),
+    ("POST", Z + "/actors"): Case(edit),
+    ("POST", Z + "/actors/import"): Case(edit),
+    ("GET", "/actors/{actor_id}/edit"): Case(edit_by_id),
+    ("POST", "/actors/{actor_id}/edit"): Case(edit_by_id),
+    ("POST", "/actors/{actor_id}/delete"): Case(edit_by_id),
+    ("GET", "/actors/{actor_id}/history"): Case(read_by_id),
+    ("GET", Z + "/members"): Case(edit),
+    ("POST", Z + "/members"): Case(edit),
+    ("POST", Z + "/members/{grant_id}/revoke"): Case(edit),
+    ("GET", "/audit"): Case(admin_only),
+    ("GET", "/api/v1/me"): Case(logged_in),
+    ("GET", "/api/v1/territories"): Case(logged_in),
+    ("GET", A + "/status"): Case(logged_in),
+    ("GET", A + "/zones"): Case(logged_in),
+    ("GET", A + "/zones/{zone}/diagnosis"): Case(figures),
+    ("GET", A + "/zones/{zone}/actors"): Case(read),
+    ("GET", A + "/zones/{zone}/actors.csv"): Case(read),
+    ("POST", A + "/zones/{zone}/actors"): Case(edit),
+    ("POST", A + "/zones/{zone}/actors/import"): Case(edit),
+    ("GET", A + "/zones/{zone}/members"): Case(edit),
+    ("POST", A + "/zones/{zone}/members"): Case(edit),
+    ("DELETE", A + "/zones/{zone}/members/{grant_id}"): Case(edit),
+    ("GET", "/api/v1/actors/{actor_id}"): Case(read_by_id),
+    ("GET", "/api/v1/actors/{actor_id}/history"): Case(read_by_id),
+    ("PATCH", "/api/v1/actors/{actor_id}"): Case(edit_by_id),
+    ("DELETE", "/api/v1/actors/{actor_id}"): Case(edit_by_id),
+    ("GET", "/api/v1/audit"): Case(admin_only),
+}
+
+CSV = b"name,discipline,address\nNew practice,gp,Main street 1\n"
+
+
+@dataclass
+class Fixture:
+    """What one request needs: the objects it acts on, made fresh in the target zone."""
+
+    zone: str
+    actor_id: int
+    actor_version: int
+    grant_id: int
+
+
+def _fresh(served: Served, zone: str, n: int) -> Fixture:
+    from mesocare.organisation.actors import ActorCreate
+    from mesocare.organisation.roles import Scope
+    from mesocare.services.platform import accounts as Acc
+    from mesocare.services.platform import actors as S
+
+    p = served.platform
+    entry = p.entry("leuven")  # type: ignore[attr-defined]
+    system = p.access(  # type: ignore[attr-defined]
+        Acc.principal_of(_user(p, ACCOUNTS["admin"][0]))
+    )
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        a = S.create_actor(
+            s,
+            entry,
+            zone,
+            ActorCreate(name=f"Matrix actor {n}", discipline="gp", address="Somewhere 1"),
+            S.Ctx(system, "matrix"),
+        )
+        email = "target@test.mesocare.org"
+        try:
+            Acc.get_user(s, email)
+        except Exception:
+            Acc.create_user(s, email, PASSWORD, by=None, request_id="matrix")
+        g = Acc.grant(
+            s,
+            email,
+            "viewer",
+            Scope(territory="leuven", unit=zone),
+            access=None,
+            request_id="matrix",
+        )
+        return Fixture(zone, a.id, a.version, g.id)
+
+
+def _user(p: Any, email: str) -> Any:
+    from mesocare.services.platform import accounts as Acc
+
+    with p.session() as s:
+        return Acc.get_user(s, email)
+
+
+def _request(method: str, path: str, f: Fixture, csrf: str | None, n: int) -> dict[str, Any]:
+    """The path with its parameters, and a valid body for the route."""
+    url = path.format(
+        territory="leuven",
+        zone=f.zone,
+        actor_id=f.actor_id,
+        grant_id=f.grant_id,
+        index=0,
+        name="web.css",
+    )
+    form = {"csrf_token": csrf or ""}
+    kw: dict[str, Any] = {}
+    api = path.startswith("/api/")
+    if (method, path) == ("POST", "/login"):
+        kw["data"] = {"email": ACCOUNTS["viewer"][0], "password": PASSWORD, **form}
+    elif path == "/language":
+        kw["data"] = {"language": "fr", **form}
+    elif path == "/account/password":
+        kw["data"] = {"current": "wrong password", "new": "another password 1", **form}
+    elif path.endswith("/actors/import"):
+        kw["files"] = {"file": ("actors.csv", CSV, "text/csv")}
+        if not api:
+            kw["data"] = form
+    elif api and method == "POST" and path.endswith("/actors"):
+        kw["json"] = {"name": f"API actor {n}", "discipline": "gp", "address": "Street 2"}
+    elif api and method == "POST" and path.endswith("/members"):
+        kw["json"] = {"email": ACCOUNTS["viewer"][0], "role": "viewer", "unit": f.zone}
+    elif method == "PATCH":
+        kw["json"] = {"version": f.actor_version, "contact": "x@example.org"}
+    elif method == "DELETE" and "/actors/" in path:
+        kw["params"] = {"version": f.actor_version}
+    elif method == "POST" and path.endswith("/actors"):
+        kw["data"] = {"name": f"Page actor {n}", "discipline": "gp", "address": "Street 3", **form}
+    elif method == "POST" and path.endswith("/edit"):
+        kw["data"] = {
+            "version": str(f.actor_version),
+            "name": "Renamed",
+            "discipline": "gp",
+            "address": "Street 4",
+            **form,
+        }
+    elif method == "POST" and path.endswith("/delete"):
+        kw["data"] = {"version": str(f.actor_version), **form}
+    elif method == "POST" and path.endswith("/members"):
+        kw["data"] = {"email": ACCOUNTS["viewer"][0], "role": "viewer", "unit": f.zone, **form}
+    elif method == "POST":
+        kw["data"] = form
+    return {"method": method, "url": url, **kw}
+
+
+def _outcome(r: Any, api: bool) -> str:
+    loc = r.headers.get("location", "")
+    if r.status_code in (200, 201, 204) or (r.status_code == 303 and "/login" not in loc):
+        return "ok"
+    if r.status_code == 401 or (r.status_code == 303 and loc.startswith("/login")):
+        return "login"
+    if (r.status_code, api) == (401, False):
+        return "login"
+    return {403: "deny", 404: "hide", 422: "invalid"}.get(r.status_code, f"status {r.status_code}")
+
+
+def _client(app: Any, role: str | None) -> tuple[TestClient, str | None, dict[str, str]]:
+    c = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    if role is None:
+        page = c.get("/login")
+        return c, csrf_of(page.text), {}
+    assert login(c, ACCOUNTS[role][0]).status_code == 303
+    page = c.get("/account")
+    return c, csrf_of(page.text), {}
+
+
+def test_every_route_is_in_the_matrix(app: Any) -> None:
+    from mesocare.web.app import route_table
+
+    routes = set(route_table(app))
+    missing = sorted(routes - set(MATRIX))
+    stale = sorted(set(MATRIX) - routes)
+    assert not missing, f"routes without an expected answer in MATRIX: {missing}"
+    assert not stale, f"MATRIX lists routes the app does not have: {stale}"
+
+
+@pytest.mark.slow
+def test_authorisation_matrix(served: Served, app: Any) -> None:
+    tokens = served.tokens
+    failures: list[str] = []
+    n = 0
+    clients: dict[str | None, tuple[TestClient, str | None, dict[str, str]]] = {}
+    for (method, path), case in sorted(MATRIX.items()):
+        api = path.startswith("/api/")
+        zoned = "{zone}" in path or "{actor_id}" in path or "{grant_id}" in path
+        for role in (None, *ROLES):
+            for own in (True, False) if zoned else (True,):
+                n += 1
+                f = _fresh(served, OWN if own else OTHER, n)
+                key = None if api else role
+                if key not in clients:
+                    clients[key] = _client(app, key)
+                c, csrf, _h = clients[key]
+                headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role else {}
+                r = c.request(**_request(method, path, f, csrf, n), headers=headers)
+                if path in ("/logout", "/login"):  # its session changed: log in again next time
+                    clients.pop(key).__getitem__(0).close()
+                got = _outcome(r, api)
+                want = case.anonymous if role is None else case.rule(role, own)
+                if got != want:
+                    failures.append(
+                        f"{method} {path} as {role or 'anonymous'} on "
+                        f"{'own' if own else 'other'} zone: expected {want}, got {got}"
+                    )
+    for c, _csrf, _h in clients.values():
+        c.close()
+    assert not failures, "\n".join(failures)
