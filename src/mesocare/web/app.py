@@ -88,7 +88,7 @@ def route_table(app: FastAPI) -> list[tuple[str, str]]:
         for route in contexts() if callable(contexts) else [r]:
             for method in sorted(getattr(route, "methods", None) or []):
                 if method != "HEAD":
-                    out.append((method, route.path))
+                    out.append((method, str(getattr(route, "path", ""))))
     return sorted(set(out))
 
 
