@@ -62,7 +62,7 @@ def make_platform(data: Path, url: str, tmp: Path) -> Served:
 
     folder = tmp / "data"
     if not folder.exists():
-        folder.mkdir()
+        folder.mkdir(parents=True)
         (folder / TERRITORY).symlink_to(data / TERRITORY)
         shutil.copytree(data / ".mesocare-cache", folder / ".mesocare-cache")
     p = Platform(folder, url)

@@ -250,12 +250,13 @@ def create_actor(
     source: Source = Source.MANUAL,
 ) -> Actor:
     entry.require_zone(zone)
+    values = _values(entry, zone, data)  # names a network or area not of the zone
     _require_edit(ctx.access, entry, zone, data.network_code)
     now = _now()
     a = Actor(
         territory=entry.id,
         zone_code=zone,
-        **_values(entry, zone, data),
+        **values,
         assignee_id=_user_id(s, data.assignee),
         source=source.value,
         version=1,
