@@ -33,6 +33,13 @@ ACTIONS = {
     "import": N_("imported"),
 }
 SOURCES = {"territory": N_("territory data"), "import": N_("CSV import"), "manual": N_("by hand")}
+OBJECTS = {
+    "actor": N_("actor"),
+    "user": N_("account"),
+    "grant": N_("role"),
+    "token": N_("API token"),
+    "territory": N_("territory"),
+}
 #: the fields of records as the history and a conflict show them (the labels of the forms)
 FIELDS = {
     "name": N_("Name"),
@@ -84,3 +91,7 @@ def source_label(code: object) -> str:
 
 def field_label(code: object) -> str:
     return label(FIELDS, code)
+
+
+def object_label(code: object) -> str:
+    return label(OBJECTS, code)

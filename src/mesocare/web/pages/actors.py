@@ -511,7 +511,7 @@ def actor_history(w: Annotated[Web, Depends(web)], actor_id: int) -> Response:
         entries = S.history(s, actor_id, w.access)
     page = HistoryPage(
         **_zone_page(w, entry, a.zone_code, _("History of {name}").format(name=a.name), "actors"),
-        entries=entries,
+        entries=entries[::-1],  # newest first, as the zone's changes and the audit log
         back=f"/t/{entry.id}/z/{a.zone_code}/actors",
     )
     return render("history.html.j2", page)
@@ -533,8 +533,7 @@ def zone_history(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> 
             _("Latest changes in {zone}").format(zone=entry.unit_name(zone)),
             "history",
         ),
-        entries=entries,
-        back=f"/t/{entry.id}/z/{zone}/actors",
+        entries=entries,  # the zone's tabs lead on: no "back" link
     )
     return render("history.html.j2", page)
 
