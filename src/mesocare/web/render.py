@@ -66,6 +66,8 @@ def env() -> Environment:
         discipline_label=words.discipline_label,
         action_label=words.action_label,
         source_label=words.source_label,
+        field_label=words.field_label,
+        object_label=words.object_label,
     )
     return e
 

@@ -8,6 +8,7 @@ LRU of :data:`MAX_VIEWS`). Two requests for the same view wait for one rendering
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -111,9 +112,14 @@ def _zone_map(entry: TerritoryEntry, diagnoses: dict[str, ZoneDiagnosis]) -> str
     zones = areas.loc[areas["zone_code"].isin(list(diagnoses))].dissolve(by="zone_code")
     zones = zones.reset_index()
     values = []
+    regions: set[float] = set()
     for z in zones["zone_code"]:
         f = diagnoses[z].finding("gp_per_1000")
         values.append(f.value if f is not None and f.value is not None else float("nan"))
+        if f is not None and f.region_value is not None:
+            regions.add(round(float(f.region_value), 9))
+    # the colours centre on the region's value: a zone above it is "better" even when alone
+    midpoint = regions.pop() if len(regions) == 1 else None
     label = _("GPs per 1,000")
     fig = choropleth(
         zones,
@@ -125,8 +131,13 @@ def _zone_map(entry: TerritoryEntry, diagnoses: dict[str, ZoneDiagnosis]) -> str
         value_label=label,
         colorbar_title=label,
         tolerance_m=200.0,
+        midpoint=midpoint,
     )
     body = fig if isinstance(fig, dict) else fig.to_plotly_json()
+    if len({v for v in values if math.isfinite(v)}) < 2:  # one value: a colour bar of nothing
+        for trace in body.get("data", []):
+            if isinstance(trace.get("marker"), dict) and trace["marker"].get("showscale"):
+                trace["marker"]["showscale"] = False
     return pio.to_json(
         {
             "data": body.get("data", []),

@@ -33,6 +33,35 @@ ACTIONS = {
     "import": N_("imported"),
 }
 SOURCES = {"territory": N_("territory data"), "import": N_("CSV import"), "manual": N_("by hand")}
+OBJECTS = {
+    "actor": N_("actor"),
+    "user": N_("account"),
+    "grant": N_("role"),
+    "token": N_("API token"),
+    "territory": N_("territory"),
+}
+#: the fields of records as the history and a conflict show them (the labels of the forms)
+FIELDS = {
+    "name": N_("Name"),
+    "organisation": N_("Organisation"),
+    "sector": N_("Sector"),
+    "discipline": N_("Discipline"),
+    "address": N_("Address"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "area_code": N_("Area"),
+    "network_code": N_("Vicinity network"),
+    "contact": N_("Contact"),
+    "assignee_id": N_("Assigned to (account number)"),
+    "zone_code": N_("Zone"),
+    "email": N_("E-mail address"),
+    "display_name": N_("Name"),
+    "language": N_("Language"),
+    "disabled": N_("Disabled"),
+    "user": N_("User"),
+    "role": N_("Role"),
+    "scope": N_("Scope"),
+}
 
 
 def label(table: dict[str, str], code: object) -> str:
@@ -58,3 +87,11 @@ def action_label(code: object) -> str:
 
 def source_label(code: object) -> str:
     return label(SOURCES, code)
+
+
+def field_label(code: object) -> str:
+    return label(FIELDS, code)
+
+
+def object_label(code: object) -> str:
+    return label(OBJECTS, code)

@@ -22,6 +22,7 @@ from mesocare.services.platform import TerritoryEntry
 from mesocare.services.platform import actors as S
 from mesocare.services.platform.audit import AuditEntry
 from mesocare.territory.schema import Discipline
+from mesocare.web import words
 from mesocare.web.deps import Web, check_csrf, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
 from mesocare.web.render import Page, render
@@ -57,6 +58,19 @@ class ActorsPage(Page):
     map_src: str = ""
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One field of a record in a conflict: its value now, and in the user's form."""
+
+    label: str
+    now: str
+    yours: str
+
+    @property
+    def differs(self) -> bool:
+        return self.now != self.yours
+
+
 @dataclass
 class ActorFormPage(Page):
     territory: str = ""
@@ -69,6 +83,8 @@ class ActorFormPage(Page):
     disciplines: list[str] = field(default_factory=list)
     field_errors: dict[str, str] = field(default_factory=dict)
     conflict: ActorPublic | None = None
+    #: in a conflict, each field as it is now and as in the form
+    differences: list[Difference] = field(default_factory=list)
     can_delete: bool = False
 
 
@@ -80,6 +96,56 @@ class HistoryPage(Page):
 
 def _networks(entry: TerritoryEntry, zone: str) -> list[tuple[str, str]]:
     return [(n, entry.unit_name(n)) for n in entry.networks_by_zone.get(zone, [])]
+
+
+COMPARED = (
+    "name",
+    "organisation",
+    "discipline",
+    "sector",
+    "address",
+    "latitude",
+    "longitude",
+    "network_code",
+    "contact",
+)
+
+
+def _shown(entry: TerritoryEntry, key: str, value: Any) -> str:
+    """A field's value as the conflict box shows it (codes as their labels)."""
+    value = getattr(value, "value", value)
+    if value is None or value == "":
+        return "–"
+    if key == "discipline":
+        return words.discipline_label(value)
+    if key == "sector":
+        return words.sector_label(value)
+    if key == "network_code":
+        return f"{entry.unit_name(str(value))} ({value})"
+    if key in ("latitude", "longitude"):
+        try:
+            return f"{float(value):.6f}"
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def _differences(
+    entry: TerritoryEntry, now: ActorPublic, values: dict[str, Any]
+) -> list[Difference]:
+    out = []
+    for key in COMPARED:
+        yours = values.get(key)
+        if key == "sector" and yours is None:
+            yours = getattr(now, key)  # "from the discipline": left as it is
+        out.append(
+            Difference(
+                words.field_label(key),
+                _shown(entry, key, getattr(now, key)),
+                _shown(entry, key, yours),
+            )
+        )
+    return out
 
 
 def _zone_page(w: Web, entry: TerritoryEntry, zone: str, title: str, active: str) -> dict[str, Any]:
@@ -230,6 +296,7 @@ def _form_page(
         disciplines=[d.value for d in Discipline],
         field_errors=field_errors or {},
         conflict=conflict,
+        differences=_differences(entry, conflict, values) if conflict else [],
         can_delete=can_delete,
     )
     page.error = error
@@ -374,7 +441,7 @@ async def actor_update(
 
     try:
         await _run(save)
-    except ConflictError as exc:
+    except ConflictError:
         _e, fresh, _c, _d = await _run(lambda: _load(w, actor_id))
         return _form_page(
             w,
@@ -385,7 +452,11 @@ async def actor_update(
             values=values,
             version=fresh.version,
             actor_id=actor_id,
-            error=str(exc),
+            # the service's message says to reload; this page shows the record instead
+            error=_(
+                "Someone else saved this actor while you were editing it: your change has not "
+                "been saved yet."
+            ),
             conflict=fresh,
             status=409,
             can_delete=can_delete,
@@ -440,7 +511,7 @@ def actor_history(w: Annotated[Web, Depends(web)], actor_id: int) -> Response:
         entries = S.history(s, actor_id, w.access)
     page = HistoryPage(
         **_zone_page(w, entry, a.zone_code, _("History of {name}").format(name=a.name), "actors"),
-        entries=entries,
+        entries=entries[::-1],  # newest first, as the zone's changes and the audit log
         back=f"/t/{entry.id}/z/{a.zone_code}/actors",
     )
     return render("history.html.j2", page)
@@ -462,8 +533,7 @@ def zone_history(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> 
             _("Latest changes in {zone}").format(zone=entry.unit_name(zone)),
             "history",
         ),
-        entries=entries,
-        back=f"/t/{entry.id}/z/{zone}/actors",
+        entries=entries,  # the zone's tabs lead on: no "back" link
     )
     return render("history.html.j2", page)
 

@@ -47,6 +47,8 @@ class AuditPage(Page):
     total: int = 0
     offset: int = 0
     limit: int = 50
+    #: the request id of each change (for support; the zone's history pages leave it out)
+    show_request: bool = True
 
 
 def _members_page(

@@ -3,6 +3,8 @@
    show their caption and CSV link). */
 (function () {
   "use strict";
+  // scripts run: the figures will be drawn, so their "Loading the figure…" may show (web.css)
+  document.documentElement.classList.remove("no-js");
   function draw(el) {
     if (el.getAttribute("data-drawn")) return;
     el.setAttribute("data-drawn", "1");
