@@ -57,7 +57,7 @@ Text200 = Field(default=None, max_length=200)
 class _Place(BaseModel):
     """Where an actor is: an address, coordinates (WGS84), or both; never neither."""
 
-    address: str | None = Field(default=None, max_length=300)
+    address: str | None = Field(default=None, min_length=1, max_length=300)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
@@ -68,15 +68,44 @@ class _Place(BaseModel):
         return self
 
 
+#: the cross-field rules, in the JSON Schema too (so the API's clients know them); a null counts
+#: as absent
+_NUMBER = {"type": "number"}
+_NULL = {"type": "null"}
+_PAIRED = {
+    "anyOf": [
+        {
+            "required": ["latitude", "longitude"],
+            "properties": {"latitude": _NUMBER, "longitude": _NUMBER},
+        },
+        {"properties": {"latitude": _NULL, "longitude": _NULL}},
+    ]
+}
+_SOMEWHERE = {
+    "anyOf": [
+        {"required": ["address"], "properties": {"address": {"type": "string"}}},
+        {
+            "required": ["latitude", "longitude"],
+            "properties": {"latitude": _NUMBER, "longitude": _NUMBER},
+        },
+        {"required": ["area_code"], "properties": {"area_code": {"type": "string"}}},
+    ]
+}
+
+
 class ActorCreate(_Place):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"allOf": [_SOMEWHERE, _PAIRED]},
+    )
 
     name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Text200
     sector: Sector | None = None
     discipline: Discipline
-    network_code: str | None = Field(default=None, max_length=100)
-    area_code: str | None = Field(default=None, max_length=100)
+    network_code: str | None = Field(default=None, min_length=1, max_length=100)
+    area_code: str | None = Field(default=None, min_length=1, max_length=100)
     contact: str | None = Text200
     assignee: Email | None = None
 
@@ -92,15 +121,17 @@ class ActorCreate(_Place):
 class ActorUpdate(_Place):
     """An edit: the fields given change; ``version`` is the version the edit was made on."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"allOf": [_PAIRED]}
+    )
 
     version: int = Field(ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=200)
     organisation: str | None = Text200
     sector: Sector | None = None
     discipline: Discipline | None = None
-    network_code: str | None = Field(default=None, max_length=100)
-    area_code: str | None = Field(default=None, max_length=100)
+    network_code: str | None = Field(default=None, min_length=1, max_length=100)
+    area_code: str | None = Field(default=None, min_length=1, max_length=100)
     contact: str | None = Text200
     assignee: Email | None = None
 

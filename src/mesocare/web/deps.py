@@ -6,14 +6,20 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from mesocare.errors import AuthenticationError, PermissionDeniedError
 from mesocare.i18n import _, set_language
 from mesocare.services.platform import Access, Platform, Principal
 from mesocare.services.platform import accounts as A
+
+#: a record's id in a path: a positive 32-bit integer (what every database stores)
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+#: a figure's index in a page
+FigureIndex = Annotated[int, Path(ge=0, le=1000)]
 
 SESSION_COOKIE = "mc_session"
 LOGIN_CSRF_COOKIE = "mc_csrf"

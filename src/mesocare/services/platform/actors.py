@@ -281,6 +281,20 @@ def create_actor(
     return a
 
 
+def _merged(values: dict[str, Any]) -> ActorCreate:
+    """The record after an edit, checked as a whole (e.g. an edit that clears the address of an
+    actor without coordinates is refused, naming the field)."""
+    try:
+        return ActorCreate.model_validate(values)
+    except PydanticError as exc:
+        e = exc.errors()[0]
+        field = ".".join(str(x) for x in e["loc"]) or None
+        raise ValidationError(
+            str(e["msg"]).removeprefix("Value error, "),
+            column=_column_name(field) if field else None,
+        ) from None
+
+
 def update_actor(
     s: Session, entry: TerritoryEntry, actor_id: int, data: ActorUpdate, ctx: Ctx
 ) -> Actor:
@@ -291,8 +305,11 @@ def update_actor(
     if a.version != data.version:
         raise _conflict(a.version)
     given = data.model_dump(exclude_unset=True, exclude={"version"})
+    if "latitude" in given or "longitude" in given:  # coordinates change as a pair
+        given.setdefault("latitude", None)
+        given.setdefault("longitude", None)
     before = snapshot(a)
-    merged = ActorCreate.model_validate(
+    merged = _merged(
         {
             **{
                 k: before[k]

@@ -22,7 +22,7 @@ from mesocare.services.platform import TerritoryEntry, audit
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import actors as S
 from mesocare.services.platform.audit import AuditEntry
-from mesocare.web.deps import Web, check_csrf, web
+from mesocare.web.deps import RecordId, Web, check_csrf, web
 from mesocare.web.pages.actors import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -277,7 +277,7 @@ def create_actor(
 
 
 @router.get("/actors/{actor_id}", responses=ERRORS)
-def get_actor(w: Annotated[Web, Depends(web)], actor_id: int) -> ActorPublic:
+def get_actor(w: Annotated[Web, Depends(web)], actor_id: RecordId) -> ActorPublic:
     w.require_login()
     with w.platform.session() as s:
         return S.public(S.get_actor(s, actor_id, w.access))
@@ -288,7 +288,9 @@ def get_actor(w: Annotated[Web, Depends(web)], actor_id: int) -> ActorPublic:
     dependencies=CSRF,
     responses={**ERRORS, 409: {"description": "Changed since that version", **PROBLEM}},
 )
-def update_actor(w: Annotated[Web, Depends(web)], actor_id: int, data: ActorUpdate) -> ActorPublic:
+def update_actor(
+    w: Annotated[Web, Depends(web)], actor_id: RecordId, data: ActorUpdate
+) -> ActorPublic:
     """Change the fields given; ``version`` is the version the change was made on (409 if stale)."""
     w.require_login()
     with w.platform.session(write=True) as s:
@@ -304,7 +306,9 @@ def update_actor(w: Annotated[Web, Depends(web)], actor_id: int, data: ActorUpda
     responses={**ERRORS, 409: {"description": "Changed since that version", **PROBLEM}},
 )
 def delete_actor(
-    w: Annotated[Web, Depends(web)], actor_id: int, version: Annotated[int, Query(ge=1, le=2**31)]
+    w: Annotated[Web, Depends(web)],
+    actor_id: RecordId,
+    version: Annotated[int, Query(ge=1, le=2**31 - 1)],
 ) -> Response:
     w.require_login()
     with w.platform.session(write=True) as s:
@@ -313,7 +317,7 @@ def delete_actor(
 
 
 @router.get("/actors/{actor_id}/history", responses=ERRORS)
-def actor_history(w: Annotated[Web, Depends(web)], actor_id: int) -> list[AuditEntry]:
+def actor_history(w: Annotated[Web, Depends(web)], actor_id: RecordId) -> list[AuditEntry]:
     w.require_login()
     with w.platform.session() as s:
         return S.history(s, actor_id, w.access)
@@ -409,7 +413,7 @@ def grant_role(
     responses=ERRORS,
 )
 def revoke_role(
-    w: Annotated[Web, Depends(web)], territory: str, zone: str, grant_id: int
+    w: Annotated[Web, Depends(web)], territory: str, zone: str, grant_id: RecordId
 ) -> Response:
     entry = _entry(w, territory)
     entry.require_zone(zone)

@@ -23,7 +23,7 @@ from mesocare.services.platform import actors as S
 from mesocare.services.platform.audit import AuditEntry
 from mesocare.territory.schema import Discipline
 from mesocare.web import words
-from mesocare.web.deps import Web, check_csrf, web
+from mesocare.web.deps import RecordId, Web, check_csrf, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
 from mesocare.web.render import Page, render
 
@@ -380,7 +380,7 @@ def _values_of(a: ActorPublic) -> dict[str, Any]:
 
 
 @router.get("/actors/{actor_id}/edit")
-def actor_edit(w: Annotated[Web, Depends(web)], actor_id: int) -> Response:
+def actor_edit(w: Annotated[Web, Depends(web)], actor_id: RecordId) -> Response:
     w.require_login()
     entry, a, can_edit, can_delete = _load(w, actor_id)
     w.require(can_edit)
@@ -399,7 +399,7 @@ def actor_edit(w: Annotated[Web, Depends(web)], actor_id: int) -> Response:
 
 @router.post("/actors/{actor_id}/edit", dependencies=[Depends(check_csrf)])
 async def actor_update(
-    request: Request, w: Annotated[Web, Depends(web)], actor_id: int
+    request: Request, w: Annotated[Web, Depends(web)], actor_id: RecordId
 ) -> Response:
     w.require_login()
     entry, current, can_edit, can_delete = await _run(lambda: _load(w, actor_id))
@@ -482,7 +482,7 @@ async def actor_update(
 
 @router.post("/actors/{actor_id}/delete", dependencies=[Depends(check_csrf)])
 async def actor_delete(
-    request: Request, w: Annotated[Web, Depends(web)], actor_id: int
+    request: Request, w: Annotated[Web, Depends(web)], actor_id: RecordId
 ) -> Response:
     w.require_login()
     entry, current, _can_edit, can_delete = await _run(lambda: _load(w, actor_id))
@@ -504,7 +504,7 @@ async def actor_delete(
 
 
 @router.get("/actors/{actor_id}/history")
-def actor_history(w: Annotated[Web, Depends(web)], actor_id: int) -> Response:
+def actor_history(w: Annotated[Web, Depends(web)], actor_id: RecordId) -> Response:
     w.require_login()
     entry, a, _e, _d = _load(w, actor_id)
     with w.platform.session() as s:

@@ -14,7 +14,7 @@ from mesocare.organisation.roles import Role, Scope
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import audit
 from mesocare.services.platform.audit import AuditEntry
-from mesocare.web.deps import Web, check_csrf, web
+from mesocare.web.deps import RecordId, Web, check_csrf, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
 from mesocare.web.render import Page, render
 
@@ -170,7 +170,9 @@ def grant(
 @router.post(
     "/t/{territory}/z/{zone}/members/{grant_id}/revoke", dependencies=[Depends(check_csrf)]
 )
-def revoke(w: Annotated[Web, Depends(web)], territory: str, zone: str, grant_id: int) -> Response:
+def revoke(
+    w: Annotated[Web, Depends(web)], territory: str, zone: str, grant_id: RecordId
+) -> Response:
     w.require_login()
     entry = w.platform.entry(territory)
     entry.require_zone(zone)

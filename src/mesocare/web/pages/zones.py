@@ -12,7 +12,7 @@ from mesocare.errors import NotFoundError
 from mesocare.i18n import _
 from mesocare.services.platform.territories import Progress
 from mesocare.web import views
-from mesocare.web.deps import Web, web
+from mesocare.web.deps import FigureIndex, Web, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
 from mesocare.web.render import Page, render
 
@@ -154,7 +154,9 @@ def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Res
 
 
 @router.get("/t/{territory}/z/{zone}/figures/{index}.json")
-def figure(w: Annotated[Web, Depends(web)], territory: str, zone: str, index: int) -> Response:
+def figure(
+    w: Annotated[Web, Depends(web)], territory: str, zone: str, index: FigureIndex
+) -> Response:
     entry = w.platform.entry(territory)
     entry.require_zone(zone)
     w.require(w.access.can_read_figures(entry.id, zone))
