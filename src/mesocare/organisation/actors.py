@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -70,9 +70,9 @@ class _Place(BaseModel):
 
 #: the cross-field rules, in the JSON Schema too (so the API's clients know them); a null counts
 #: as absent
-_NUMBER = {"type": "number"}
-_NULL = {"type": "null"}
-_PAIRED = {
+_NUMBER: dict[str, Any] = {"type": "number"}
+_NULL: dict[str, Any] = {"type": "null"}
+_PAIRED: Any = {
     "anyOf": [
         {
             "required": ["latitude", "longitude"],
@@ -81,7 +81,7 @@ _PAIRED = {
         {"properties": {"latitude": _NULL, "longitude": _NULL}},
     ]
 }
-_SOMEWHERE = {
+_SOMEWHERE: Any = {
     "anyOf": [
         {"required": ["address"], "properties": {"address": {"type": "string"}}},
         {
