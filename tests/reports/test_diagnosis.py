@@ -142,11 +142,16 @@ def _run(*args: str):
 
 
 def test_cli_demo_and_diagnose(tmp_path):
-    r = _run("demo", "--out", str(tmp_path / "demo"))
+    r = _run("demo", "--out", str(tmp_path / "demo"), "--no-serve")
     assert r.returncode == 0, r.stderr
-    t = str(tmp_path / "demo" / "territory")
+    t = str(tmp_path / "demo" / "leuven")
     assert (tmp_path / "demo" / "diagnosis-Z01.html").stat().st_size > 100_000
     assert "diagnosis-Z01.html" in r.stdout
+    assert (
+        "coordinator@demo.mesocare.org" in r.stdout
+    )  # the platform is prepared, its accounts shown
+    listed = _run("users", "list", "--data", str(tmp_path / "demo"))
+    assert "coordinator@leuven:Z01" in listed.stdout, listed.stderr
     r = _run("diagnose", t, "--zone", "z02", "--format", "json", "--out", str(tmp_path / "z2.json"))
     assert r.returncode == 0, r.stderr
     assert json.loads((tmp_path / "z2.json").read_text())["zone"]["code"] == "Z02"
@@ -167,15 +172,13 @@ def test_cli_demo_and_diagnose(tmp_path):
         "diagnose",
         t,
         "--out",
-        str(tmp_path / "demo" / "territory" / "territory.toml"),
+        str(tmp_path / "demo" / "leuven" / "territory.toml"),
         "--format",
         "json",
     )
     assert r.returncode == 2
     assert (
-        (tmp_path / "demo" / "territory" / "territory.toml")
-        .read_text()
-        .startswith(("name", "format"))
+        (tmp_path / "demo" / "leuven" / "territory.toml").read_text().startswith(("name", "format"))
     )
     r = _run("diagnose", "--schema")
     assert r.returncode == 0 and json.loads(r.stdout)["title"] == "Mesocare zone diagnosis"

@@ -18,7 +18,11 @@ from mesocare.i18n import _, resolve_language, use_locale
 
 def register(app: typer.Typer) -> None:
     app.command(
-        "demo", help=_("Generate the default synthetic territory (Leuven-like) and its report.")
+        "demo",
+        help=_(
+            "Generate the default synthetic territory (Leuven-like), its report and a platform "
+            "with demo accounts, then serve it."
+        ),
     )(demo)
     app.command(
         "generate", help=_("Generate a synthetic territory (labelled synthetic everywhere).")
@@ -141,32 +145,81 @@ def _refuse_inside(territory_dir: Path, out: Path) -> None:
 
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help=_("Folder for the territory and report"))
+        Path, typer.Option("--out", "-o", help=_("Folder for the territory, report and platform"))
     ] = Path("demo-output"),
     seed: Annotated[int | None, typer.Option(help=_("Random seed"))] = None,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help=_("Start the platform when ready (default)")),
+    ] = True,
+    host: Annotated[str, typer.Option(help=_("Address to listen on"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help=_("Port"))] = 8000,
 ) -> None:
-    from mesocare.territory import save_territory
+    from mesocare.territory import load_territory, save_territory
     from mesocare.territory.synthetic import generate as gen
 
-    with progress() as bar:
-        task = bar.add_task(_("Generating the synthetic Leuven-like territory"), total=1)
-        territory = gen("leuven", seed=seed)
-        tdir = save_territory(territory, out / "territory")
-        bar.advance(task)
+    tdir = out / DEMO_TERRITORY
+    if (tdir / "territory.toml").is_file() and seed is None:
+        territory = load_territory(tdir)  # a second run keeps the territory and its records
+    else:
+        with progress() as bar:
+            task = bar.add_task(_("Generating the synthetic Leuven-like territory"), total=1)
+            territory = gen("leuven", seed=seed)
+            tdir = save_territory(territory, tdir)
+            bar.advance(task)
     language = _language(territory)
     with use_locale(language):
         report = _run_diagnosis(territory, "Z01", out / "diagnosis-Z01.html", "html", language)
+        accounts = _demo_platform(out)
         console.print(_("Synthetic territory: [bold]{path}[/]").format(path=tdir))
         console.print(
             _("Diagnosis report:    [bold]{path}[/]  (open it in a browser; works offline)").format(
                 path=report
             )
         )
-        console.print(
-            _("Next: {command}").format(
-                command=f"{_prog()} diagnose {tdir} --zone Z02 --out zone2.html"
-            )
-        )
+        _print_accounts(accounts)
+        if not serve:
+            console.print(_("Next: {command}").format(command=f"{_prog()} serve --data {out}"))
+            return
+    from mesocare.cli.platform import serve as serve_command
+
+    serve_command(data=out, host=host, port=port)
+
+
+DEMO_TERRITORY = "leuven"
+
+
+def _demo_platform(out: Path):  # type: ignore[no-untyped-def]
+    """The demo's database: migrated, the diagnoses computed, the demo accounts and records."""
+    from mesocare.services.platform import Platform
+    from mesocare.services.platform.demo import prepare
+
+    with progress() as bar:
+        task = bar.add_task(_("Preparing the platform (database, diagnoses, accounts)"), total=1)
+        platform = Platform(out)
+        platform.start()
+        platform.wait()
+        accounts = prepare(platform, DEMO_TERRITORY)
+        platform.close()
+        bar.advance(task)
+    return accounts
+
+
+def _print_accounts(accounts) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    from mesocare.i18n import _ as t
+
+    table = Table(
+        t("E-mail address"),
+        t("Password"),
+        t("Role"),
+        t("Scope"),
+        title=t("Demo accounts (synthetic)"),
+    )
+    for a in accounts:
+        table.add_row(a.email, a.password, a.role, a.unit or "*")
+    console.print(table)
 
 
 def _prog() -> str:

@@ -1,0 +1,124 @@
+"""The demo platform's accounts and example records (synthetic, like its territory).
+
+One account per role in the Leuven-like territory; a few actors added by hand (welfare actors the
+providers table does not hold), two assigned to the member, and one edited so the audit log has a
+history. Idempotent: what exists is left as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mesocare.organisation.actors import ActorCreate, ActorUpdate
+from mesocare.organisation.roles import Scope
+from mesocare.services.platform import Platform
+from mesocare.services.platform import accounts as A
+from mesocare.services.platform import actors as S
+from mesocare.store.models import Actor, User
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    role: str
+    unit: str | None
+    name: str
+
+
+def demo_accounts(zone: str = "Z01", network: str = "Z01-N1") -> list[DemoAccount]:
+    return [
+        DemoAccount("admin@demo.mesocare.org", "demo-admin-2026", "admin", None, "Demo admin"),
+        DemoAccount(
+            "analyst@demo.mesocare.org", "demo-analyst-2026", "analyst", "R1", "Regional analyst"
+        ),
+        DemoAccount(
+            "coordinator@demo.mesocare.org",
+            "demo-coordinator-2026",
+            "coordinator",
+            zone,
+            "Zone coordinator",
+        ),
+        DemoAccount(
+            "member@demo.mesocare.org", "demo-member-2026", "member", network, "Network member"
+        ),
+        DemoAccount("viewer@demo.mesocare.org", "demo-viewer-2026", "viewer", zone, "Board member"),
+    ]
+
+
+EXAMPLES = [
+    ActorCreate(
+        name="OCMW Leuven (synthetic)",
+        organisation="OCMW",
+        discipline="social_service",
+        address="Grote Markt 1, Leuven",
+        network_code="Z01-N1",
+        contact="sociale.dienst@example.org",
+    ),
+    ActorCreate(
+        name="CAW Oost-Brabant (synthetic)",
+        organisation="CAW",
+        discipline="welfare_organisation",
+        address="Diestsevest 10, Leuven",
+        network_code="Z01-N1",
+    ),
+    ActorCreate(
+        name="Buurtzorg Kessel-Lo (synthetic)",
+        discipline="home_nurse",
+        address="Martelarenlaan 5, Kessel-Lo",
+        network_code="Z01-N2",
+    ),
+    ActorCreate(
+        name="Sociaal verpleegkundige, praktijk De Linde (synthetic)",
+        organisation="Huisartsenpraktijk De Linde",
+        discipline="social_service",
+        sector="welfare",
+        address="Lindestraat 1, Leuven",
+        network_code="Z01-N1",
+    ),
+]
+
+
+def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoAccount]:
+    """Create the demo accounts and records in ``territory``; return the accounts."""
+    entry = platform.entry(territory)
+    networks = entry.networks_by_zone.get(zone, [])
+    accounts = demo_accounts(zone, networks[0] if networks else zone)
+    platform.seed_actors()
+    with platform.session(write=True) as s:
+        for a in accounts:
+            if s.scalar(select(User.id).where(User.email == a.email)) is None:
+                A.create_user(
+                    s, a.email, a.password, by=None, request_id="demo", display_name=a.name
+                )
+            scope = Scope() if a.unit is None else Scope(territory=entry.id, unit=a.unit)
+            A.grant(s, a.email, a.role, scope, access=None, request_id="demo")
+    with platform.session() as s:
+        coordinator = A.principal_of(A.get_user(s, accounts[2].email))
+        has_examples = s.scalar(
+            select(Actor.id).where(Actor.territory == entry.id, Actor.source == "manual").limit(1)
+        )
+    if has_examples is None:
+        ctx = S.Ctx(platform.access(coordinator), "demo")
+        with platform.session(write=True) as s:
+            made = [
+                S.create_actor(
+                    s,
+                    entry,
+                    zone,
+                    e.model_copy(update={"assignee": accounts[3].email} if i < 2 else {}),
+                    ctx,
+                )
+                for i, e in enumerate(EXAMPLES)
+            ]
+            first = made[0]
+            S.update_actor(
+                s,
+                entry,
+                first.id,
+                ActorUpdate(version=first.version, contact="onthaal@example.org"),
+                ctx,
+            )
+    return accounts
