@@ -107,6 +107,17 @@ def test_users_create_grant_token_disable(data: Path) -> None:
     assert "Traceback" not in r.stdout + r.stderr
     r = run("users", "grant", "coord@example.org", *d, "--role", "viewer", "--scope", "leuven:Z02")
     assert r.returncode == 0, r.stderr
+    r = run(
+        "users",
+        "grant",
+        "coord@example.org",
+        *d,
+        "--role",
+        "member",
+        "--scope",
+        "zone 3 (SYNTHETIC)",
+    )
+    assert r.returncode == 0 and "member on leuven:Z03" in r.stdout, r.stdout + r.stderr
     r = run("users", "token", "coord@example.org", *d)
     token = r.stdout.strip().splitlines()[-1]
     assert r.returncode == 0 and token.startswith("mc_") and " " not in token

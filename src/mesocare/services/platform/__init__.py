@@ -62,8 +62,8 @@ class Platform:
             ) from None
 
     def parse_scope(self, text: str | None) -> Scope:
-        """A scope from the command line: ``*``/empty (everywhere), ``TERRITORY``, ``UNIT`` (in
-        the one territory that has it) or ``TERRITORY:UNIT``; the unit must exist."""
+        """A scope from the command line: ``*``/empty (everywhere), ``TERRITORY``, ``UNIT`` (a code
+        or a name, in the one territory that has it) or ``TERRITORY:UNIT``; the unit must exist."""
         text = (text or "").strip()
         if text in ("", "*"):
             return Scope()
@@ -80,9 +80,17 @@ class Platform:
             return Scope(territory=entry.id, unit=unit or None)
         if text in self.territories:
             return Scope(territory=text)
-        having = [e.id for e in self.territories.values() if text in e.levels]
+        having = [(e.id, text) for e in self.territories.values() if text in e.levels]
+        if not having:  # a unit's name, in any case
+            want = text.casefold()
+            having = [
+                (e.id, code)
+                for e in self.territories.values()
+                for code in e.levels
+                if e.unit_name(code).casefold() == want
+            ]
         if len(having) == 1:
-            return Scope(territory=having[0], unit=text)
+            return Scope(territory=having[0][0], unit=having[0][1])
         if not having:
             raise NotFoundError(
                 _("unknown scope '{scope}': not a territory, region, zone or network").format(
