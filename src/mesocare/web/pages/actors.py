@@ -86,6 +86,9 @@ class ActorFormPage(Page):
     #: in a conflict, each field as it is now and as in the form
     differences: list[Difference] = field(default_factory=list)
     can_delete: bool = False
+    #: a coordinator assigns the record to a member of the zone, who may then edit it
+    can_assign: bool = False
+    assignees: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -298,9 +301,21 @@ def _form_page(
         conflict=conflict,
         differences=_differences(entry, conflict, values) if conflict else [],
         can_delete=can_delete,
+        can_assign=w.access.can_edit_records(entry.id, zone),
+        assignees=_assignees(w, entry, zone),
     )
     page.error = error
     return render("actor_form.html.j2", page, status=status)
+
+
+def _assignees(w: Web, entry: TerritoryEntry, zone: str) -> list[tuple[str, str]]:
+    """The people holding a role in the zone or its networks (e-mail, label)."""
+    from mesocare.services.platform import accounts as A
+
+    with w.platform.session() as s:
+        rows = A.members(s, entry.id, {zone, *entry.networks_by_zone.get(zone, [])})
+        people = {u.email: (u.display_name or u.email) for _g, u in rows}
+    return sorted(people.items(), key=lambda p: p[1].casefold())
 
 
 @router.get("/t/{territory}/z/{zone}/actors/new")
@@ -415,7 +430,7 @@ async def actor_update(
         data = ActorUpdate.model_validate(
             {
                 "version": version,
-                **{k: v for k, v in values.items() if k != "assignee" or v is not None},
+                **values,  # the assignee only when the form shows it (to a coordinator)
             }
         )
     except (ValueError, PydanticError) as exc:
