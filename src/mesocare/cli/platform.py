@@ -13,7 +13,8 @@ import typer
 
 from mesocare.cli._common import console
 from mesocare.errors import MesocareError
-from mesocare.i18n import _
+from mesocare.i18n import _, fmt_int, ngettext
+from mesocare.organisation.roles import role_label
 
 DataOpt = Annotated[
     Path, typer.Option("--data", "-d", help=_("Folder of territory folders (or one territory)"))
@@ -137,7 +138,9 @@ def users_create(
     p = _platform(data, db)
     sc = p.parse_scope(scope)
     if role != "admin" and sc.territory is None:
-        raise MesocareError(_("--scope is needed for the role {role}").format(role=role))
+        raise MesocareError(
+            _("--scope is needed for the role {role}").format(role=role_label(role))
+        )
     password = _password(password_stdin)
     with p.session(write=True) as s:
         A.create_user(
@@ -146,7 +149,7 @@ def users_create(
         A.grant(s, email, role, sc, access=None, request_id="cli")
     console.print(
         _("Created {email} ({role} on {scope}).").format(
-            email=email.strip().lower(), role=role, scope=sc.label()
+            email=email.strip().lower(), role=role_label(role), scope=sc.label()
         )
     )
 
@@ -206,7 +209,7 @@ def users_grant(
         A.grant(s, email, role, sc, access=None, request_id="cli")
     console.print(
         _("{email}: {role} on {scope}.").format(
-            email=email.strip().lower(), role=role, scope=sc.label()
+            email=email.strip().lower(), role=role_label(role), scope=sc.label()
         )
     )
 
@@ -216,7 +219,7 @@ def users_revoke(
     email: str,
     data: DataOpt,
     role: Annotated[str, typer.Option(help=_("The role to take back"))],
-    scope: Annotated[str | None, typer.Option(help=_("Its scope"))] = None,
+    scope: Annotated[str | None, typer.Option(help=_("The scope of the role to take back"))] = None,
     db: DbOpt = None,
 ) -> None:
     from mesocare.services.platform import accounts as A
@@ -227,7 +230,7 @@ def users_revoke(
         A.revoke_matching(s, email, role, sc, request_id="cli")
     console.print(
         _("{email}: no longer {role} on {scope}.").format(
-            email=email.strip().lower(), role=role, scope=sc.label()
+            email=email.strip().lower(), role=role_label(role), scope=sc.label()
         )
     )
 
@@ -240,7 +243,9 @@ def users_token(email: str, data: DataOpt, db: DbOpt = None) -> None:
     with p.session(write=True) as s:
         token = A.new_token(s, email, request_id="cli")
     console.print(
-        _("A new API token for {email}; it is shown only now:").format(email=email.strip().lower()),
+        _("A new API token for {email}; it is shown only once:").format(
+            email=email.strip().lower()
+        ),
         highlight=False,
     )
     print(token)
@@ -264,8 +269,8 @@ def records_export(
         records = backup.export_zone(s, entry, zone)
     write_text(out, backup.dumps(records))
     console.print(
-        _("{n} actors and {g} roles written to {path}.").format(
-            n=len(records.actors), g=len(records.grants), path=out
+        _("Written to {path}: {actors}, {roles}.").format(
+            path=out, actors=_actors(len(records.actors)), roles=_roles(len(records.grants))
         )
     )
 
@@ -287,7 +292,15 @@ def records_import(
     with p.session(write=True) as s:
         n = backup.import_zone(s, entry, records, request_id="cli", file=str(file))
     console.print(
-        _("{n} actors and {g} roles of zone {zone} restored.").format(
-            n=n, g=len(records.grants), zone=records.zone
+        _("Zone {zone} restored: {actors}, {roles}.").format(
+            zone=records.zone, actors=_actors(n), roles=_roles(len(records.grants))
         )
     )
+
+
+def _actors(n: int) -> str:
+    return ngettext("{n} actor", "{n} actors", n).format(n=fmt_int(n))
+
+
+def _roles(n: int) -> str:
+    return ngettext("{n} role", "{n} roles", n).format(n=fmt_int(n))

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         "demo",
         help=_(
             "Generate the default synthetic territory (Leuven-like), its report and a platform "
-            "with demo accounts, then serve it."
+            "with demo accounts, then start it."
         ),
     )(demo)
     app.command(

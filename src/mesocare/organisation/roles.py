@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mesocare.i18n import N_, _
+
 
 class Role(StrEnum):
     #: everything, everywhere in scope (usually global)
@@ -22,6 +24,22 @@ class Role(StrEnum):
     MEMBER = "member"
     #: reads the zone
     VIEWER = "viewer"
+
+
+#: each role as people call it (translated where shown)
+ROLE_LABELS: dict[str, str] = {
+    "admin": N_("administrator"),
+    "analyst": N_("analyst"),
+    "coordinator": N_("coordinator"),
+    "member": N_("member"),
+    "viewer": N_("viewer"),
+}
+
+
+def role_label(role: object) -> str:
+    """The role's name in the current language (its code when unknown)."""
+    code = str(getattr(role, "value", role))
+    return _(ROLE_LABELS[code]) if code in ROLE_LABELS else code
 
 
 #: the roles a holder of each role may grant to others (within their own scope): only what they hold

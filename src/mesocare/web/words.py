@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from mesocare.i18n import N_, _
+from mesocare.organisation.roles import ROLE_LABELS as ROLES  # noqa: E402
 
-ROLES = {
-    "admin": N_("administrator"),
-    "analyst": N_("analyst"),
-    "coordinator": N_("coordinator"),
-    "member": N_("member"),
-    "viewer": N_("viewer"),
-}
 SECTORS = {"care": N_("care"), "welfare": N_("welfare")}
 DISCIPLINES = {
     "gp": N_("general practitioner"),

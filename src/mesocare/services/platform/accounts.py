@@ -28,7 +28,7 @@ from mesocare.errors import (
     ValidationError,
 )
 from mesocare.i18n import _
-from mesocare.organisation.roles import Grant, Role, Scope
+from mesocare.organisation.roles import Grant, Role, Scope, role_label
 from mesocare.organisation.users import Email, Password, UserPublic
 from mesocare.services.platform import audit
 from mesocare.services.platform.access import Access, Principal
@@ -205,7 +205,7 @@ def grant(
     if access is not None and not access.can_grant(role, scope):
         raise PermissionDeniedError(
             _("you may not grant the role {role} on {scope}").format(
-                role=role.value, scope=scope.label()
+                role=role_label(role), scope=scope.label()
             )
         )
     u = get_user(s, email)
@@ -238,12 +238,12 @@ def grant(
 def revoke(s: Session, grant_id: int, *, access: Access | None, request_id: str) -> None:
     g = s.get(RoleGrant, grant_id)
     if g is None:
-        raise NotFoundError(_("no grant {id}").format(id=grant_id))
+        raise NotFoundError(_("no role grant {id}").format(id=grant_id))
     scope = Scope(territory=g.territory, unit=g.unit)
     if access is not None and not access.can_grant(Role(g.role), scope):
         raise PermissionDeniedError(
             _("you may not revoke the role {role} on {scope}").format(
-                role=g.role, scope=scope.label()
+                role=role_label(g.role), scope=scope.label()
             )
         )
     before = {"user": g.user.email, "role": g.role, "scope": scope.label()}
@@ -272,7 +272,7 @@ def revoke_matching(s: Session, email: str, role: str, scope: Scope, *, request_
     if not ids:
         raise NotFoundError(
             _("{email} holds no role {role} on {scope}").format(
-                email=u.email, role=role, scope=scope.label()
+                email=u.email, role=role_label(role), scope=scope.label()
             )
         )
     for i in ids:

@@ -31,7 +31,7 @@ from mesocare.errors import (
     TooLargeError,
     ValidationError,
 )
-from mesocare.i18n import _
+from mesocare.i18n import _, fmt_int, ngettext
 from mesocare.organisation.actors import (
     CSV_COLUMNS,
     CSV_REQUIRED,
@@ -522,7 +522,9 @@ def parse_csv(data: bytes, entry: TerritoryEntry, zone: str, *, file: str) -> li
     """Every row of an actors CSV as a checked record, or one error naming every bad row."""
     if len(data) > MAX_IMPORT_BYTES:
         raise TooLargeError(
-            _("the file is too large"), file=file, expected=f"<= {MAX_IMPORT_BYTES} bytes"
+            _("the file is too large"),
+            file=file,
+            expected=_("at most {n} bytes").format(n=fmt_int(MAX_IMPORT_BYTES)),
         )
     try:
         text = data.decode("utf-8-sig")
@@ -550,13 +552,16 @@ def parse_csv(data: bytes, entry: TerritoryEntry, zone: str, *, file: str) -> li
     reader.fieldnames = header
     records: list[ActorCreate] = []
     problems: list[str] = []
+    row_problem = _("row {i}: {problem}")
     for i, raw in enumerate(reader, start=2):
         if i - 1 > MAX_IMPORT_ROWS:
             raise ValidationError(
-                _("too many rows"), file=file, expected=f"at most {MAX_IMPORT_ROWS}"
+                _("too many rows"),
+                file=file,
+                expected=_("at most {n} rows").format(n=fmt_int(MAX_IMPORT_ROWS)),
             )
         if None in raw:
-            problems.append(f"row {i}: " + _("more cells than columns"))
+            problems.append(row_problem.format(i=i, problem=_("more cells than columns")))
             continue
         cells = {k: (v or "").strip() for k, v in raw.items()}
         if not any(cells.values()):
@@ -577,16 +582,21 @@ def parse_csv(data: bytes, entry: TerritoryEntry, zone: str, *, file: str) -> li
             rec = ActorCreate.model_validate(values)
             _check_place(entry, zone, rec.network_code, rec.area_code)
         except PydanticError as exc:
-            problems.append(f"row {i}: {_row_problem(exc)}")
+            problems.append(row_problem.format(i=i, problem=_row_problem(exc)))
             continue
         except ValidationError as exc:
-            problems.append(f"row {i}: {exc}")
+            problems.append(row_problem.format(i=i, problem=str(exc)))
             continue
         records.append(rec)
     if problems:
-        shown = problems[:20] + ([f"… {len(problems) - 20} more"] if len(problems) > 20 else [])
+        more = _("… and {n} more").format(n=len(problems) - 20)
+        shown = problems[:20] + ([more] if len(problems) > 20 else [])
         raise ValidationError(
-            _("{n} bad rows, nothing imported").format(n=len(problems)) + ": " + " | ".join(shown),
+            ngettext(
+                "{n} bad row, nothing imported", "{n} bad rows, nothing imported", len(problems)
+            ).format(n=len(problems))
+            + ": "
+            + " | ".join(shown),
             file=file,
         )
     if not records:

@@ -139,7 +139,7 @@ def loads(text: str, *, file: str) -> ZoneRecords:
         e = exc.errors()[0]
         where = ".".join(str(x) for x in e["loc"])
         raise ValidationError(
-            _("not a zone records export"), file=file, column=where, expected=e["msg"]
+            _("not an export of a zone's records"), file=file, column=where, expected=e["msg"]
         ) from None
 
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from mesocare.organisation.actors import ActorCreate, ActorUpdate
+from mesocare.organisation.actors import ActorCreate, ActorUpdate, Sector
 from mesocare.organisation.roles import Scope
 from mesocare.services.platform import Platform
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import actors as S
 from mesocare.store.models import Actor, User
+from mesocare.territory.schema import Discipline
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ EXAMPLES = [
     ActorCreate(
         name="OCMW Leuven (synthetic)",
         organisation="OCMW",
-        discipline="social_service",
+        discipline=Discipline("social_service"),
         address="Grote Markt 1, Leuven",
         network_code="Z01-N1",
         contact="sociale.dienst@example.org",
@@ -60,21 +61,21 @@ EXAMPLES = [
     ActorCreate(
         name="CAW Oost-Brabant (synthetic)",
         organisation="CAW",
-        discipline="welfare_organisation",
+        discipline=Discipline("welfare_organisation"),
         address="Diestsevest 10, Leuven",
         network_code="Z01-N1",
     ),
     ActorCreate(
         name="Buurtzorg Kessel-Lo (synthetic)",
-        discipline="home_nurse",
+        discipline=Discipline("home_nurse"),
         address="Martelarenlaan 5, Kessel-Lo",
         network_code="Z01-N2",
     ),
     ActorCreate(
         name="Sociaal verpleegkundige, praktijk De Linde (synthetic)",
         organisation="Huisartsenpraktijk De Linde",
-        discipline="social_service",
-        sector="welfare",
+        discipline=Discipline("social_service"),
+        sector=Sector.WELFARE,
         address="Lindestraat 1, Leuven",
         network_code="Z01-N1",
     ),

@@ -423,7 +423,7 @@ def revoke_role(
             g.id for g, _u in A.members(s, entry.id, {zone, *entry.networks_by_zone.get(zone, [])})
         }
         if grant_id not in ids:
-            raise NotFoundError(_("no grant {id} in this zone").format(id=grant_id))
+            raise NotFoundError(_("no role grant {id} in this zone").format(id=grant_id))
         A.revoke(s, grant_id, access=w.access, request_id=w.request_id)
     return Response(status_code=204)
 

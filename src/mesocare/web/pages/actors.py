@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticError
 from pyproj import Transformer
 
 from mesocare.errors import ConflictError, MesocareError
-from mesocare.i18n import _
+from mesocare.i18n import _, fmt_int
 from mesocare.organisation.actors import ActorCreate, ActorPublic, ActorUpdate
 from mesocare.reports.maps import choropleth, xy_points
 from mesocare.reports.sections.geo import ZoneGeometry
@@ -635,6 +635,8 @@ async def read_upload(file: UploadFile) -> bytes:
     data = await file.read(S.MAX_IMPORT_BYTES + 1)
     if len(data) > S.MAX_IMPORT_BYTES:
         raise TooLargeError(
-            _("the file is too large"), file=name, expected=f"<= {S.MAX_IMPORT_BYTES} bytes"
+            _("the file is too large"),
+            file=name,
+            expected=_("at most {n} bytes").format(n=fmt_int(S.MAX_IMPORT_BYTES)),
         )
     return data

@@ -180,7 +180,7 @@ def revoke(
     units = {zone, *entry.networks_by_zone.get(zone, [])}
     with w.platform.session(write=True) as s:
         if grant_id not in {g.id for g, _u in A.members(s, entry.id, units)}:
-            raise NotFoundError(_("no grant {id} in this zone").format(id=grant_id))
+            raise NotFoundError(_("no role grant {id} in this zone").format(id=grant_id))
         A.revoke(s, grant_id, access=w.access, request_id=w.request_id)
     return RedirectResponse(f"/t/{entry.id}/z/{zone}/members?message=revoked", status_code=303)
 
