@@ -45,6 +45,8 @@ class ViewCache:
         self._guard = threading.Lock()
 
     def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, else ``make()``'s, kept unless None (nothing to show
+        yet, e.g. while the diagnoses are being computed: asked again, it is made again)."""
         with self._guard:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -56,10 +58,11 @@ class ViewCache:
                     return self._items[key]
             value = make()
             with self._guard:
-                self._items[key] = value
                 self._locks.pop(key, None)
-                while len(self._items) > self.max_items:
-                    self._items.popitem(last=False)
+                if value is not None:
+                    self._items[key] = value
+                    while len(self._items) > self.max_items:
+                        self._items.popitem(last=False)
             return value
 
 
