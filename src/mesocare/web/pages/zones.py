@@ -14,7 +14,7 @@ from mesocare.services.platform.territories import Progress
 from mesocare.web import views
 from mesocare.web.deps import Web, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
-from mesocare.web.render import Page, render
+from mesocare.web.render import SLOT, Page, render
 
 router = APIRouter()
 
@@ -131,9 +131,9 @@ def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Res
     entry.require_zone(zone)
     w.require(w.access.can_read_figures(entry.id, zone))
     diag = entry.diagnosis(zone)
-    sections = ""
+    sections = None
     if diag is not None:
-        sections = views.zone_sections(w.platform_views, entry, zone, diag, w.language).html
+        sections = views.zone_sections(w.platform_views, entry, zone, diag, w.language)
     page = WorkspacePage(
         **base(
             w,
@@ -148,9 +148,11 @@ def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Res
         zone=zone,
         zone_name=entry.unit_name(zone),
         progress=entry.progress if diag is None else None,
-        sections_html=sections,
+        sections_html=SLOT if sections is not None else "",
     )
-    return render("workspace.html.j2", page)
+    return render(
+        "workspace.html.j2", page, slot=sections.html_bytes if sections is not None else None
+    )
 
 
 @router.get("/t/{territory}/z/{zone}/figures/{index}.json")
@@ -161,7 +163,7 @@ def figure(w: Annotated[Web, Depends(web)], territory: str, zone: str, index: in
     diag = entry.diagnosis(zone)
     if diag is None:
         raise NotFoundError(_("no figure yet: the diagnoses are being computed"))
-    fragment = views.zone_sections(w.platform_views, entry, zone, diag, w.language)
+    fragment = views.zone_sections(w.platform_views, entry, zone, diag, w.language).fragment
     if not 0 <= index < len(fragment.figures):
         raise NotFoundError(_("no figure {index}").format(index=index))
     return Response(
