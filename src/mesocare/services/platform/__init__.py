@@ -108,8 +108,8 @@ class Platform:
                 log.info("territory %s: %d actors from its providers", entry.id, n)
 
     def start(self) -> None:
-        """Copy new providers into the actors, then compute missing diagnoses in the background."""
-        self.seed_actors()
+        """Compute missing diagnoses in the background, and meanwhile copy new providers into
+        the actors (the computation runs in processes of its own: it need not wait)."""
         for entry in self.territories.values():
             if not entry.ready:
                 t = threading.Thread(
@@ -120,6 +120,7 @@ class Platform:
                 )
                 t.start()
                 self._threads.append(t)
+        self.seed_actors()
 
     def freeze_loaded(self) -> None:
         """Take what is loaded now (the territories, their diagnoses, the web app: some 300,000
