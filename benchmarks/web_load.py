@@ -10,7 +10,8 @@ this checkout's ``src`` on PYTHONPATH):
 3. on the warm server: one first view of every zone (its page and its API diagnosis, rendered once
    and kept), then ``--clients`` clients for ``--seconds`` s on loopback, half asking for zone
    workspace pages (logged-in session cookie), half for the API's zone diagnosis (bearer token),
-   each cycling over all the zones from its own starting zone; every request's latency;
+   each cycling over all the zones from its own starting zone; every request's latency, and its
+   time inside the app (the server logs each request's milliseconds);
 4. ``serve --no-cache`` with ``--baseline-clients`` clients for ``--baseline-seconds`` s (each
    request computes the diagnosis, seconds each: fewer clients, to keep memory in bounds), and the
    cached server again at that same concurrency, for a like-for-like p95;
@@ -194,7 +195,7 @@ class Server:
                 return time.perf_counter() - self.started
             if state == "failed":
                 raise RuntimeError(f"the diagnoses failed: {body.decode()}")
-            time.sleep(0.05)
+            time.sleep(0.1)
         raise RuntimeError("the diagnoses were not ready in time")
 
     def login(self) -> str:
@@ -321,6 +322,8 @@ class LoadResult:
     samples: list[Sample] = field(repr=False)
     client_cpu: float
     server_cpu: float
+    #: each request's time inside the app, from the server's log (ms)
+    server_ms: list[float] = field(default_factory=list, repr=False)
 
     def lat_ms(self, kind: str | None = None) -> list[float]:
         return [s.seconds * 1000 for s in self.samples if kind in (None, s.kind)]
@@ -343,6 +346,8 @@ class LoadResult:
             f"{prefix}_non200": self.bad,
             f"{prefix}_client_cpu_s": round(self.client_cpu, 2),
             f"{prefix}_server_cpu_s": round(self.server_cpu, 2),
+            f"{prefix}_in_app_p50_ms": round(pct(self.server_ms, 50), 1),
+            f"{prefix}_in_app_p95_ms": round(pct(self.server_ms, 95), 1),
         }
         for kind in (None, "page", "api"):
             lat = self.lat_ms(kind)
@@ -380,16 +385,20 @@ def run_load(
         await asyncio.gather(*tasks)
         return time.perf_counter() - t0
 
+    logged = server.log.stat().st_size
     cpu0, srv0 = time.process_time(), proc_cpu(server.pid)
     elapsed = asyncio_run(main())
-    return LoadResult(
-        clients,
-        seconds,
-        elapsed,
-        samples,
-        time.process_time() - cpu0,
-        proc_cpu(server.pid) - srv0,
-    )
+    cpu1, srv1 = time.process_time(), proc_cpu(server.pid)
+    time.sleep(0.2)  # the last lines of the server's log
+    with server.log.open("rb") as fh:
+        fh.seek(logged)
+        lines = fh.read().decode(errors="replace")
+    in_app = [float(m[1]) for m in LOGGED.finditer(lines)]
+    return LoadResult(clients, seconds, elapsed, samples, cpu1 - cpu0, srv1 - srv0, in_app)
+
+
+#: a request's line in the server's log: "GET /t/flanders/z/Z01 200 4.4ms rid=…"
+LOGGED = re.compile(r"GET /(?:t/\S+/z/\S+|api/v1/\S+/diagnosis) \d{3} ([\d.]+)ms")
 
 
 def asyncio_run(coro):  # type: ignore[no-untyped-def]
@@ -433,6 +442,10 @@ def show_load(name: str, r: LoadResult) -> None:
             f"  {label:<15} n={len(lat):>6,}  p50 {pct(lat, 50):9.1f} ms  p95 {pct(lat, 95):9.1f} ms"
             f"  p99 {pct(lat, 99):9.1f} ms  ({kb:,.0f} kB)"
         )
+    print(
+        f"  in the app (the server's log, {len(r.server_ms):,} lines): "
+        f"p50 {pct(r.server_ms, 50):.1f} ms, p95 {pct(r.server_ms, 95):.1f} ms"
+    )
     share = r.client_cpu / r.elapsed * 100
     print(
         f"  CPU: load generator {r.client_cpu:.1f} s ({share:.0f}% of one core), "
@@ -560,4 +573,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted: servers stopped, temporary folder removed", file=sys.stderr)
+        sys.exit(130)
