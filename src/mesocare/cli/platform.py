@@ -88,6 +88,7 @@ def serve(
     platform.start()
     log.info("%d territories, database %s", len(platform.territories), platform.db.safe_url())
     app = create_app(platform, secure_cookies=secure_cookies)
+    platform.freeze_loaded()  # what is loaded lives as long as the server: out of the GC's passes
     console.print(
         _("Mesocare is serving at [bold]http://{host}:{port}/[/] (Ctrl-C stops it)").format(
             host=host, port=port

@@ -58,16 +58,15 @@ class Web:
             raise PermissionDeniedError(message or _("you may not do this here"))
 
 
-def _lookup(platform: Platform, secret: str | None, token: str | None):
+def _lookup(
+    platform: Platform, secret: str | None, token: str | None
+) -> tuple[Principal, str | None] | None:
     with platform.session() as s:
         if token is not None:
-            u = A.token_user(s, token)
-            return (A.principal_of(u), None) if u else None
+            p = A.token_principal(s, token)
+            return (p, None) if p else None
         if secret is not None:
-            found = A.session_user(s, secret)
-            if found:
-                u, csrf = found
-                return A.principal_of(u), csrf
+            return A.session_principal(s, secret)
     return None
 
 

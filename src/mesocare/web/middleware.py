@@ -134,6 +134,9 @@ class PlatformMiddleware:
                     await self._server_error(tracked_send, rid, api=path.startswith("/api/"))
             status["code"] = 500
         finally:
+            # the request's Web refers to the request, whose scope holds it: a cycle that only
+            # the garbage collector's slow passes would free
+            scope["state"].pop("web", None)
             if not static:
                 self._log(scope, status["code"], started, rid)
 

@@ -72,9 +72,23 @@ def env() -> Environment:
     return e
 
 
-def render(template: str, page: Page, *, status: int = 200, **extra: Any) -> HTMLResponse:
+#: where :func:`render` puts ``slot``: a page field given SLOT (shown with ``| safe``) is replaced
+#: by those bytes
+SLOT = "\x00mesocare-slot\x00"
+
+
+def render(
+    template: str, page: Page, *, status: int = 200, slot: bytes | None = None, **extra: Any
+) -> HTMLResponse:
+    """The page as HTML; ``slot``: encoded HTML to put where the page says :data:`SLOT` (a big
+    fragment rendered and encoded once, such as a zone's report sections)."""
     html = env().get_template(template).render(page=page, lang=i18n.current_language(), **extra)
-    return HTMLResponse(html, status_code=status)
+    if slot is None:
+        return HTMLResponse(html, status_code=status)
+    head, found, tail = html.partition(SLOT)
+    if not found:
+        raise ValueError(f"{template}: no slot in the page")
+    return HTMLResponse(b"".join((head.encode(), slot, tail.encode())), status_code=status)
 
 
 def error_response(request: Request, status: int, title: str, detail: str) -> HTMLResponse:

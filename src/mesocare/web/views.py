@@ -32,6 +32,15 @@ MAX_VIEWS = 256
 
 
 @dataclass(frozen=True)
+class ZoneSections:
+    """A zone's report sections, and their HTML already encoded for the page (a quarter of a
+    megabyte: encoding it once, not per view)."""
+
+    fragment: SectionsFragment
+    html_bytes: bytes
+
+
+@dataclass(frozen=True)
 class HomeView:
     table_html: str
     rows: list[dict[str, Any]]
@@ -45,7 +54,18 @@ class ViewCache:
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def peek(self, key: tuple) -> Any:
+        """The value kept under ``key``, or None: never makes it (cheap enough for the event
+        loop; what must be made is made in a worker thread, by :meth:`get`)."""
+        with self._guard:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
     def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, else ``make()``'s, kept unless None (nothing to show
+        yet, e.g. while the diagnoses are being computed: asked again, it is made again)."""
         with self._guard:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -57,10 +77,11 @@ class ViewCache:
                     return self._items[key]
             value = make()
             with self._guard:
-                self._items[key] = value
                 self._locks.pop(key, None)
-                while len(self._items) > self.max_items:
-                    self._items.popitem(last=False)
+                if value is not None:
+                    self._items[key] = value
+                    while len(self._items) > self.max_items:
+                        self._items.popitem(last=False)
             return value
 
 
@@ -68,18 +89,29 @@ def figure_url(entry: TerritoryEntry, zone: str, lang: str) -> Callable[[int], s
     return lambda i: f"/t/{entry.id}/z/{zone}/figures/{i}.json?lang={lang}&v={entry.digest[:12]}"
 
 
+def _zone_key(entry: TerritoryEntry, zone: str, lang: str) -> tuple:
+    return ("zone", entry.id, entry.digest, entry.cache, zone, lang)
+
+
+def kept_zone_sections(
+    cache: ViewCache, entry: TerritoryEntry, zone: str, lang: str
+) -> ZoneSections | None:
+    """The zone's sections if they are kept, else None (see :meth:`ViewCache.peek`)."""
+    return cache.peek(_zone_key(entry, zone, lang)) if entry.cache else None
+
+
 def zone_sections(
     cache: ViewCache, entry: TerritoryEntry, zone: str, diag: ZoneDiagnosis, lang: str
-) -> SectionsFragment:
-    def make() -> SectionsFragment:
+) -> ZoneSections:
+    def make() -> ZoneSections:
         with use_locale(lang):
             report = build_report(diag, ZoneGeometry.of(entry.territory, zone))
-            return render_fragment(report, figure_url(entry, zone, lang))
+            fragment = render_fragment(report, figure_url(entry, zone, lang))
+            return ZoneSections(fragment, fragment.html.encode())
 
-    key = ("zone", entry.id, entry.digest, entry.cache, zone, lang)
     if not entry.cache:  # the baseline: nothing kept
         return make()
-    return cache.get(key, make)
+    return cache.get(_zone_key(entry, zone, lang), make)
 
 
 def home(

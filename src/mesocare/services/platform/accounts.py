@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pwdlib import PasswordHash
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from mesocare.errors import (
@@ -334,19 +346,62 @@ def open_session(s: Session, user: User) -> tuple[str, str]:
     return secret, csrf
 
 
-def session_user(s: Session, secret: str) -> tuple[User, str] | None:
+def _lookup(credential: FromClause, *columns: ColumnElement[Any]) -> Select[Any]:
+    """The user of a credential (by its digest), one row per grant (or one with no grant): the
+    principal in one query, without loading ORM objects (this runs on every request)."""
+    u, g = User.__table__.c, RoleGrant.__table__.c
+    return (
+        select(
+            u.id,
+            u.email,
+            u.display_name,
+            u.language,
+            u.disabled,
+            g.id.label("grant_id"),
+            g.role,
+            g.territory,
+            g.unit,
+            *columns,
+        )
+        .select_from(
+            credential.join(User.__table__, credential.c.user_id == u.id).outerjoin(
+                RoleGrant.__table__, g.user_id == u.id
+            )
+        )
+        .where(credential.c.token_hash == bindparam("digest"))
+        .order_by(g.id)
+    )
+
+
+_WS, _TOKENS = WebSession.__table__, ApiToken.__table__
+_SESSION_LOOKUP = _lookup(_WS, _WS.c.csrf_token, _WS.c.expires_at, _WS.c.revoked_at)
+_TOKEN_LOOKUP = _lookup(_TOKENS, _TOKENS.c.revoked_at)
+
+
+def _principal_of_rows(rows: Sequence[Row[Any]]) -> Principal:
+    r = rows[0]
+    return Principal(
+        user_id=r.id,
+        email=r.email,
+        grants=tuple(
+            Grant(id=x.grant_id, role=Role(x.role), scope=Scope(territory=x.territory, unit=x.unit))
+            for x in rows
+            if x.grant_id is not None
+        ),
+        language=r.language,
+        display_name=r.display_name,
+    )
+
+
+def session_principal(s: Session, secret: str) -> tuple[Principal, str] | None:
     """The user of a live session and its CSRF token, or None."""
-    row = s.execute(
-        select(WebSession, User)
-        .join(User, WebSession.user_id == User.id)
-        .where(WebSession.token_hash == _digest(secret))
-    ).first()
-    if row is None:
+    rows = s.execute(_SESSION_LOOKUP, {"digest": _digest(secret)}).all()
+    if not rows:
         return None
-    ws, u = row.tuple()
-    if ws.revoked_at is not None or ws.expires_at <= _now() or u.disabled:
+    r = rows[0]
+    if r.revoked_at is not None or r.expires_at <= _now() or r.disabled:
         return None
-    return u, ws.csrf_token
+    return _principal_of_rows(rows), r.csrf_token
 
 
 def close_session(s: Session, secret: str) -> None:
@@ -368,15 +423,9 @@ def new_token(s: Session, email: str, *, request_id: str) -> str:
     return token
 
 
-def token_user(s: Session, token: str) -> User | None:
-    row = s.execute(
-        select(ApiToken, User)
-        .join(User, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token))
-    ).first()
-    if row is None:
+def token_principal(s: Session, token: str) -> Principal | None:
+    """The user of a valid API token, or None."""
+    rows = s.execute(_TOKEN_LOOKUP, {"digest": _digest(token)}).all()
+    if not rows or rows[0].revoked_at is not None or rows[0].disabled:
         return None
-    t, u = row.tuple()
-    if t.revoked_at is not None or u.disabled:
-        return None
-    return u
+    return _principal_of_rows(rows)

@@ -7,6 +7,7 @@ Prints ``zone CODE`` as each zone is done (the server reads them as progress).
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ def main(argv: list[str]) -> int:
     folder, out, workers = Path(argv[0]), Path(argv[1]), int(argv[2])
     try:
         territory = load_territory(folder)
+        # the territory lives as long as this process: out of the garbage collector's passes,
+        # which would walk it again and again as the diagnoses are made (here and in the forked
+        # workers)
+        gc.freeze()
         diagnoses = diagnose_zones(
             territory, workers=workers, on_done=lambda z: print(f"zone {z}", flush=True)
         )

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -183,11 +184,11 @@ class TerritoryEntry:
         self.progress = Progress(state="ready", done=len(diagnoses), total=len(diagnoses))
         return True
 
-    def compute(self, workers: int = 2) -> None:
+    def compute(self, workers: int = 2, on_loaded: Callable[[], None] | None = None) -> None:
         """Compute every zone's diagnosis in a separate process, then cache and hold them.
 
         Runs in the caller's thread (start it in a background thread); progress is updated from
-        the process's output, one line per zone.
+        the process's output, one line per zone. ``on_loaded`` is called once they are held.
         """
         with self._lock:
             if self.progress.state in ("computing", "ready"):
@@ -230,6 +231,8 @@ class TerritoryEntry:
                 raise MesocareError(last)
             if not self.load_cached():
                 raise MesocareError("the diagnoses computed could not be read back")
+            if on_loaded is not None:
+                on_loaded()
             self.progress.seconds = time.perf_counter() - started
             log.info("territory %s: diagnoses ready in %.1f s", self.id, self.progress.seconds or 0)
         except Exception as exc:

@@ -205,19 +205,16 @@ async def zones(
     response_model=ZoneDiagnosis,
     responses={**ERRORS, 503: {"description": "Still being computed", **PROBLEM}},
 )
-def diagnosis(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
+async def diagnosis(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
     """The zone's ``ZoneDiagnosis`` (its JSON Schema: ``mesocare diagnose --schema``)."""
     entry = _entry(w, territory)
     entry.require_zone(zone)
     w.require(w.access.can_read_figures(entry.id, zone))
-    body = (
-        w.platform_views.get(
-            ("diagnosis-json", entry.id, entry.digest, zone),
-            lambda: _diagnosis_json(entry, zone),
-        )
-        if entry.cache
-        else _diagnosis_json(entry, zone)
-    )
+    key = ("diagnosis-json", entry.id, entry.digest, zone)
+    # kept: from the event loop; else encoded (or, with --no-cache, computed) in a worker thread
+    body = w.platform_views.peek(key) if entry.cache else None
+    if body is None:
+        body = await run_in_threadpool(_diagnosis_body, w, entry, zone, key)
     if body is None:
         from mesocare.web.errors import problem
 
@@ -229,6 +226,12 @@ def diagnosis(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Res
             status_detail=_status(entry).model_dump(),
         )
     return Response(body, media_type="application/json")
+
+
+def _diagnosis_body(w: Web, entry: TerritoryEntry, zone: str, key: tuple) -> bytes | None:
+    if not entry.cache:
+        return _diagnosis_json(entry, zone)
+    return w.platform_views.get(key, lambda: _diagnosis_json(entry, zone))
 
 
 def _diagnosis_json(entry: TerritoryEntry, zone: str) -> bytes | None:

@@ -7,14 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from mesocare.errors import NotFoundError
 from mesocare.i18n import _
+from mesocare.services.platform import TerritoryEntry
 from mesocare.services.platform.territories import Progress
 from mesocare.web import views
 from mesocare.web.deps import FigureIndex, Web, web
 from mesocare.web.pages.common import base, territory_crumbs, zone_links
-from mesocare.web.render import Page, render
+from mesocare.web.render import SLOT, Page, render
 
 router = APIRouter()
 
@@ -126,14 +128,16 @@ def territory_map(
 
 
 @router.get("/t/{territory}/z/{zone}")
-def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
+async def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
+    """The zone's diagnosis. Its kept sections are served from the event loop; making them (the
+    first view, or the diagnosis itself with ``--no-cache``) is done in a worker thread."""
     entry = w.platform.entry(territory)
     entry.require_zone(zone)
     w.require(w.access.can_read_figures(entry.id, zone))
-    diag = entry.diagnosis(zone)
-    sections = ""
-    if diag is not None:
-        sections = views.zone_sections(w.platform_views, entry, zone, diag, w.language).html
+    sections = views.kept_zone_sections(w.platform_views, entry, zone, w.language)
+    if sections is None:
+        sections = await run_in_threadpool(_zone_sections, w, entry, zone)
+    ready = sections is not None
     page = WorkspacePage(
         **base(
             w,
@@ -141,16 +145,26 @@ def workspace(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Res
             crumbs=territory_crumbs(entry, zone),
             zone_links=zone_links(w, entry, zone, "workspace"),
             synthetic=entry.territory.manifest.synthetic,
-            message=_progress_note(entry.progress) if diag is None else None,
+            message=_progress_note(entry.progress) if not ready else None,
             error=entry.progress.error,
         ),
         territory=entry.id,
         zone=zone,
         zone_name=entry.unit_name(zone),
-        progress=entry.progress if diag is None else None,
-        sections_html=sections,
+        progress=entry.progress if not ready else None,
+        sections_html=SLOT if ready else "",
     )
-    return render("workspace.html.j2", page)
+    return render(
+        "workspace.html.j2", page, slot=sections.html_bytes if sections is not None else None
+    )
+
+
+def _zone_sections(w: Web, entry: TerritoryEntry, zone: str) -> views.ZoneSections | None:
+    """The zone's sections, or None while its diagnosis is being computed."""
+    diag = entry.diagnosis(zone)
+    if diag is None:
+        return None
+    return views.zone_sections(w.platform_views, entry, zone, diag, w.language)
 
 
 @router.get("/t/{territory}/z/{zone}/figures/{index}.json")
@@ -163,7 +177,7 @@ def figure(
     diag = entry.diagnosis(zone)
     if diag is None:
         raise NotFoundError(_("no figure yet: the diagnoses are being computed"))
-    fragment = views.zone_sections(w.platform_views, entry, zone, diag, w.language)
+    fragment = views.zone_sections(w.platform_views, entry, zone, diag, w.language).fragment
     if not 0 <= index < len(fragment.figures):
         raise NotFoundError(_("no figure {index}").format(index=index))
     return Response(
