@@ -133,6 +133,16 @@ class TerritoryEntry:
                 out[parent].append(code)
         return {z: sorted(n) for z, n in out.items()}
 
+    def find_zones(self, query: str, visible: Callable[[str], bool]) -> list[str]:
+        """The zones a user may see (``visible``) whose code or name holds ``query`` (any case)."""
+        want = query.strip().casefold()
+        return [
+            z
+            for z in self.zones
+            if visible(z)
+            and (not want or want in z.casefold() or want in self.unit_name(z).casefold())
+        ]
+
     def unit_name(self, code: str) -> str:
         return self.territory.unit_name(code)
 

@@ -171,10 +171,7 @@ async def zones(
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> PageOf[ZoneOut]:
     entry = _entry(w, territory)
-    codes = [z for z in entry.zones if w.access.can_read_figures(entry.id, z)]
-    if q.strip():
-        want = q.strip().casefold()
-        codes = [z for z in codes if want in z.casefold() or want in entry.unit_name(z).casefold()]
+    codes = entry.find_zones(q, lambda z: w.access.can_read_figures(entry.id, z))
     diagnoses = entry.diagnoses()
     items = []
     for z in codes[offset : offset + limit]:

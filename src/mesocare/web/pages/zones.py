@@ -83,10 +83,7 @@ def territory_home(
 ) -> Response:
     entry = w.platform.entry(territory)
     w.require(w.access.can_read_territory(entry.id))
-    zones = [z for z in entry.zones if w.access.can_read_figures(entry.id, z)]
-    if q.strip():
-        want = q.strip().casefold()
-        zones = [z for z in zones if want in z.casefold() or want in entry.unit_name(z).casefold()]
+    zones = entry.find_zones(q, lambda z: w.access.can_read_figures(entry.id, z))
     diagnoses = entry.diagnoses()
     view = views.home(w.platform_views, entry, diagnoses, w.language, zones)
     page = HomePage(
@@ -117,10 +114,7 @@ def territory_map(
 ) -> Response:
     entry = w.platform.entry(territory)
     w.require(w.access.can_read_territory(entry.id))
-    zones = [z for z in entry.zones if w.access.can_read_figures(entry.id, z)]
-    if q.strip():
-        want = q.strip().casefold()
-        zones = [z for z in zones if want in z.casefold() or want in entry.unit_name(z).casefold()]
+    zones = entry.find_zones(q, lambda z: w.access.can_read_figures(entry.id, z))
     view = views.home(w.platform_views, entry, entry.diagnoses(), w.language, zones)
     if view.map_json is None:
         raise NotFoundError(_("no map yet: the diagnoses are being computed"))
