@@ -12,6 +12,7 @@ from mesocare.errors import ConflictError, PermissionDeniedError, ValidationErro
 from mesocare.organisation.actors import ActorCreate, ActorUpdate
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import actors as S
+from mesocare.services.platform import actors_csv as CSV
 from mesocare.services.platform import audit, backup
 
 pytestmark = pytest.mark.postgres
@@ -119,7 +120,7 @@ def test_csv_import_is_every_row_or_none(served_any: Served) -> None:
         b"Somewhere;gp;;\n"
     )
     with pytest.raises(ValidationError) as e, p.session(write=True) as s:  # type: ignore[attr-defined]
-        S.import_csv(s, entry, "Z01", bad, c, file="sociale-kaart.csv")
+        CSV.import_csv(s, entry, "Z01", bad, c, file="sociale-kaart.csv")
     msg = str(e.value)
     assert "sociale-kaart.csv" in msg and "3 bad rows" in msg
     assert "row 3: name" in msg and "row 4" in msg and "row 5" in msg and "row 2" not in msg
@@ -127,7 +128,7 @@ def test_csv_import_is_every_row_or_none(served_any: Served) -> None:
         assert S.list_actors(s, entry, "Z01", c.access)[1] == before
     good = b"name,discipline,address,network\nOCMW Leuven,social_service,Tiensestraat 1,Z01-N1\n"
     with p.session(write=True) as s:  # type: ignore[attr-defined]
-        assert S.import_csv(s, entry, "Z01", good, c) == 1
+        assert CSV.import_csv(s, entry, "Z01", good, c) == 1
     with p.session() as s:  # type: ignore[attr-defined]
         rows, n = S.list_actors(s, entry, "Z01", c.access, q="ocmw")
     assert n == 1 and rows[0].sector == "welfare" and rows[0].network_code == "Z01-N1"
@@ -145,7 +146,7 @@ def test_csv_import_is_every_row_or_none(served_any: Served) -> None:
 def test_malformed_csv_is_named(served: Served, content: bytes, found: str) -> None:
     entry = served.platform.entry("leuven")  # type: ignore[attr-defined]
     with pytest.raises(ValidationError) as e:
-        S.parse_csv(content, entry, "Z01", file="upload.csv")
+        CSV.parse_csv(content, entry, "Z01", file="upload.csv")
     assert found in str(e.value) or found.replace("column 'discipline'", "column 'name'") in str(
         e.value
     )
@@ -188,7 +189,7 @@ def test_csv_export_reads_back_as_the_same_records(served: Served, names, orgs) 
         w.writerow(
             [r.name, r.organisation or "", r.sector, r.discipline, r.address, "", "", "", "", ""]
         )
-    back = S.parse_csv(out.getvalue().encode(), entry, "Z01", file="x.csv")
+    back = CSV.parse_csv(out.getvalue().encode(), entry, "Z01", file="x.csv")
     assert [(b.name, b.organisation) for b in back] == [(r.name, r.organisation) for r in recs]
 
 

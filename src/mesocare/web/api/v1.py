@@ -21,6 +21,7 @@ from mesocare.services.diagnosis import ZoneDiagnosis
 from mesocare.services.platform import TerritoryEntry, audit
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import actors as S
+from mesocare.services.platform import actors_csv as CSV
 from mesocare.services.platform.audit import AuditEntry
 from mesocare.web.deps import RecordId, Web, check_csrf, web
 from mesocare.web.pages.actors import read_upload
@@ -331,7 +332,7 @@ def actor_history(w: Annotated[Web, Depends(web)], actor_id: RecordId) -> list[A
 def export_actors(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
     entry = _entry(w, territory)
     with w.platform.session() as s:
-        text = S.export_csv(s, entry, zone, w.access)
+        text = CSV.export_csv(s, entry, zone, w.access)
     return Response(text, media_type="text/csv; charset=utf-8")
 
 
@@ -355,7 +356,7 @@ async def import_actors(
 
     def load() -> int:
         with w.platform.session(write=True) as s:
-            return S.import_csv(
+            return CSV.import_csv(
                 s,
                 entry,
                 zone,

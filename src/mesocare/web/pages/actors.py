@@ -20,6 +20,7 @@ from mesocare.reports.maps import choropleth, xy_points
 from mesocare.reports.sections.geo import ZoneGeometry
 from mesocare.services.platform import TerritoryEntry
 from mesocare.services.platform import actors as S
+from mesocare.services.platform import actors_csv as CSV
 from mesocare.services.platform.audit import AuditEntry
 from mesocare.territory.schema import Discipline
 from mesocare.web import words
@@ -558,7 +559,7 @@ def actors_csv(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Re
     w.require_login()
     entry = w.platform.entry(territory)
     with w.platform.session() as s:
-        text = S.export_csv(s, entry, zone, w.access)
+        text = CSV.export_csv(s, entry, zone, w.access)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -581,7 +582,7 @@ async def actors_import(
 
     def load() -> int:
         with w.platform.session(write=True) as s:
-            return S.import_csv(s, entry, zone, data, _ctx(w), file=file.filename or "upload.csv")
+            return CSV.import_csv(s, entry, zone, data, _ctx(w), file=file.filename or "upload.csv")
 
     try:
         await _run(load)
@@ -632,11 +633,11 @@ async def read_upload(file: UploadFile) -> bytes:
             found=ctype or None,
             expected=_("a .csv file (text/csv)"),
         )
-    data = await file.read(S.MAX_IMPORT_BYTES + 1)
-    if len(data) > S.MAX_IMPORT_BYTES:
+    data = await file.read(CSV.MAX_IMPORT_BYTES + 1)
+    if len(data) > CSV.MAX_IMPORT_BYTES:
         raise TooLargeError(
             _("the file is too large"),
             file=name,
-            expected=_("at most {n} bytes").format(n=fmt_int(S.MAX_IMPORT_BYTES)),
+            expected=_("at most {n} bytes").format(n=fmt_int(CSV.MAX_IMPORT_BYTES)),
         )
     return data
