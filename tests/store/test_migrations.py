@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from mesocare.errors import MesocareError
 from mesocare.store import Database
+from mesocare.store.db import alembic_config
 from mesocare.store.models import Base
 
 
@@ -33,9 +35,15 @@ def test_upgrade_empty_then_downgrade_one_step(db_url: str) -> None:
     assert {"users", "actors", "audit_log", "role_grants"} <= set(
         inspect(db.engine).get_table_names()
     )
+    head = ScriptDirectory.from_config(alembic_config(db_url)).get_revision(db.head_revision())
+    before = set(inspect(db.engine).get_table_names())
     db.downgrade("-1")
-    assert db.current_revision() is None  # one revision so far: one step down is empty
-    assert "actors" not in inspect(db.engine).get_table_names()
+    assert db.current_revision() == head.down_revision  # one step down
+    inspect(db.engine).clear_cache()
+    after = set(inspect(db.engine).get_table_names())
+    assert after <= before  # a step down adds no table
+    if head.down_revision is None:
+        assert "actors" not in after
     db.migrate()  # and back up again
     assert db.current_revision() == db.head_revision()
     db.dispose()

@@ -6,4 +6,7 @@ is tested. Only ``services`` use this package (an import-linter contract).
 
 from mesocare.store.db import Database, default_url
 
+# every table module, so that ``Base.metadata`` is whole wherever the store is used (one line each)
+from mesocare.store import models  # noqa: F401  (isort: skip)
+
 __all__ = ["Database", "default_url"]

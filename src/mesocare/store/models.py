@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -56,6 +56,27 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class ZoneRecord:
+    """The columns every organisation record shares: its territory and zone (which drive access),
+    a version (edits are conditional on it: :mod:`mesocare.services.platform.records`), and who
+    created and last changed it, when. A record table is ``class X(ZoneRecord, Base)``."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    territory: Mapped[str] = mapped_column(String(100))
+    zone_code: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    @declared_attr
+    def created_by(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def updated_by(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class User(Base):
@@ -127,15 +148,12 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
 
 
-class Actor(Base):
+class Actor(ZoneRecord, Base):
     """A care or welfare actor of a zone (see :mod:`mesocare.organisation.actors`)."""
 
     __tablename__ = "actors"
     __table_args__ = (Index("ix_actors_territory_zone", "territory", "zone_code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    territory: Mapped[str] = mapped_column(String(100))
-    zone_code: Mapped[str] = mapped_column(String(100))
     network_code: Mapped[str | None] = mapped_column(String(100))
     area_code: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
@@ -149,14 +167,9 @@ class Actor(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(20))
     provider_id: Mapped[str | None] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
-    creator: Mapped[User | None] = relationship(foreign_keys=[created_by], lazy="joined")
-    updater: Mapped[User | None] = relationship(foreign_keys=[updated_by], lazy="joined")
+    creator: Mapped[User | None] = relationship(foreign_keys="Actor.created_by", lazy="joined")
+    updater: Mapped[User | None] = relationship(foreign_keys="Actor.updated_by", lazy="joined")
 
 
 class SeededTerritory(Base):
@@ -189,3 +202,7 @@ class AuditRow(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# Record tables of other parts of the platform live in ``models_<part>.py`` next to this file, on
+# the same ``Base``; ``mesocare.store`` imports each of them so that the metadata is whole.

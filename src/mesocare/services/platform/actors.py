@@ -9,20 +9,17 @@ names every bad row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError as PydanticError
 from pyproj import Transformer
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from mesocare.errors import (
-    ConflictError,
     MesocareError,
     NotFoundError,
     PermissionDeniedError,
@@ -37,8 +34,9 @@ from mesocare.organisation.actors import (
     Source,
     sector_of,
 )
-from mesocare.services.platform import audit
+from mesocare.services.platform import audit, records
 from mesocare.services.platform.access import Access
+from mesocare.services.platform.records import Ctx
 from mesocare.services.platform.territories import TerritoryEntry
 from mesocare.store.models import Actor, AuditRow, SeededTerritory, User
 from mesocare.territory.schema import Discipline
@@ -57,28 +55,11 @@ AUDITED = (
     "contact",
     "assignee_id",
     "zone_code",
-    "version",
 )
 
 
-@dataclass(frozen=True)
-class Ctx:
-    """Who acts, with what rights, in which request."""
-
-    access: Access
-    request_id: str
-
-    @property
-    def user_id(self) -> int | None:
-        return self.access.principal.user_id if self.access.principal else None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def snapshot(a: Actor) -> dict[str, Any]:
-    return {k: getattr(a, k) for k in AUDITED}
+    return records.snapshot(a, AUDITED)
 
 
 def public(a: Actor) -> ActorPublic:
@@ -244,32 +225,14 @@ def create_actor(
     entry.require_zone(zone)
     values = _values(entry, zone, data)  # names a network or area not of the zone
     _require_edit(ctx.access, entry, zone, data.network_code)
-    now = _now()
     a = Actor(
         territory=entry.id,
         zone_code=zone,
         **values,
         assignee_id=_user_id(s, data.assignee),
         source=source.value,
-        version=1,
-        created_at=now,
-        created_by=ctx.user_id,
-        updated_at=now,
-        updated_by=ctx.user_id,
     )
-    s.add(a)
-    s.flush()
-    audit.record(
-        s,
-        ctx.access.principal,
-        ctx.request_id,
-        "create",
-        "actor",
-        a.id,
-        territory=entry.id,
-        zone=zone,
-        after=snapshot(a),
-    )
+    records.create(s, a, ctx, "actor", AUDITED)
     return a
 
 
@@ -295,7 +258,7 @@ def update_actor(
     if not ctx.access.can_edit_actor(a.territory, a.zone_code, a.network_code, a.assignee_id):
         raise PermissionDeniedError(_("you may not edit actor {id}").format(id=actor_id))
     if a.version != data.version:
-        raise _conflict(a.version)
+        raise records.conflict(a.version)
     given = data.model_dump(exclude_unset=True, exclude={"version"})
     if "latitude" in given or "longitude" in given:  # coordinates change as a pair
         given.setdefault("latitude", None)
@@ -328,67 +291,14 @@ def update_actor(
         if not ctx.access.can_edit_records(entry.id, a.zone_code, a.network_code):
             raise PermissionDeniedError(_("only a coordinator assigns records"))
         values["assignee_id"] = _user_id(s, given["assignee"])
-    res = s.execute(
-        update(Actor)
-        .where(Actor.id == actor_id, Actor.version == data.version)
-        .values(**values, version=data.version + 1, updated_at=_now(), updated_by=ctx.user_id)
-        .execution_options(synchronize_session=False)
-    )
-    if cast(CursorResult, res).rowcount != 1:
-        s.rollback()
-        raise _conflict(None)
-    s.expire(a)
-    a = s.get_one(Actor, actor_id)
-    audit.record(
-        s,
-        ctx.access.principal,
-        ctx.request_id,
-        "update",
-        "actor",
-        actor_id,
-        territory=a.territory,
-        zone=a.zone_code,
-        before=before,
-        after=snapshot(a),
-    )
-    return a
+    return records.update(s, a, data.version, values, ctx, "actor", AUDITED)
 
 
 def delete_actor(s: Session, actor_id: int, version: int, ctx: Ctx) -> None:
     a = get_actor(s, actor_id, ctx.access)
     if not ctx.access.can_edit_records(a.territory, a.zone_code, a.network_code):
         raise PermissionDeniedError(_("you may not delete actor {id}").format(id=actor_id))
-    if a.version != version:
-        raise _conflict(a.version)
-    before = snapshot(a)
-    res = s.execute(
-        delete(Actor)
-        .where(Actor.id == actor_id, Actor.version == version)
-        .execution_options(synchronize_session=False)
-    )
-    if cast(CursorResult, res).rowcount != 1:
-        raise _conflict(None)
-    audit.record(
-        s,
-        ctx.access.principal,
-        ctx.request_id,
-        "delete",
-        "actor",
-        actor_id,
-        territory=a.territory,
-        zone=a.zone_code,
-        before=before,
-    )
-
-
-def _conflict(current: int | None) -> ConflictError:
-    return ConflictError(
-        _(
-            "this record was changed by someone else since you opened it; "
-            "nothing was saved: reload it, then make your change again"
-        ),
-        current_version=current,
-    )
+    records.delete(s, a, version, ctx, "actor", AUDITED)
 
 
 # ----- the territory's providers ---------------------------------------------------------------
@@ -413,7 +323,7 @@ def seed_from_territory(s: Session, entry: TerritoryEntry, request_id: str = "se
         lon, lat = Transformer.from_crs(t.areas.crs, "EPSG:4326", always_xy=True).transform(
             p["x"].to_numpy(float), p["y"].to_numpy(float)
         )
-        now = _now()
+        now = records.now()
         disciplines = p["discipline"].astype(str)
         rows = [
             {
