@@ -172,9 +172,20 @@ class StartUp(Strict):
         return float(getattr(self, self.variant)[size_class])
 
 
+class PaymentTiming(Strict):
+    """When a fixed part's advance falls: at the mission's start (ACI) or at the contract year's."""
+
+    advance_at: Literal["mission_start", "contract_year_start"]
+    source: str
+    date: dt.date
+    unconfirmed: bool = False
+
+
 class CptsPayment(Strict):
     advance_share: Figure
+    timing: PaymentTiming
     balance_delay_months: Figure
+    start_up_months_before_signature: Figure
     contract_years: Figure
 
 
