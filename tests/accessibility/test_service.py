@@ -120,6 +120,17 @@ def test_cli(leuven, tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "Z01" in r.output and len(pd.read_csv(tmp_path / "a.csv")) == len(leuven.areas)
+    assert "apl (drees-2023)" in r.output
+    base = ["access", "compute", str(tmp_path / "t"), "-m", "apl", "-o", str(tmp_path / "b.csv")]
+    r = runner.invoke(_app, [*base, "--apl-vintage", "2022"])
+    assert r.exit_code == 0 and "apl (drees-2022)" in r.output, r.output
+    b = pd.read_csv(tmp_path / "b.csv")
+    assert not np.allclose(b["demand"], pd.read_csv(tmp_path / "a.csv")["demand"])
+    r = runner.invoke(_app, [*base, "--apl-vintage", "2012"])
+    # a MesocareError: the CLI entry point prints it as one line
+    assert isinstance(r.exception, ParameterError) and "unknown APL vintage '2012'" in str(
+        r.exception
+    )
     r = runner.invoke(
         _app,
         [
