@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import times_from_pairs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mesocare.accessibility import (
     AplParams,
@@ -222,3 +224,13 @@ def test_engine_rules_reproduce_the_published_2023_figures(apl_2023):
     below = ShortageRule(2.5).flags(d["apl65"].to_numpy()).sum()
     at_or_below = ShortageRule(2.5, inclusive=True).flags(d["apl65"].to_numpy()).sum()
     assert (below, at_or_below - below) == (17_143, 16)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 50_000, allow_nan=False), min_size=1, max_size=30))
+def test_bounded_activity_is_zero_or_between_floor_and_cap_and_never_decreases(activity):
+    a = np.sort(np.array(activity))
+    b = DREES.activity.apply(a) if DREES.activity is not None else a
+    assert ((b == 0) | ((b >= 3600) & (b <= 6000))).all()
+    assert (np.diff(b) >= 0).all()  # more activity never counts less
+    assert (b[(a > 3600) & (a <= 6000)] == a[(a > 3600) & (a <= 6000)]).all()

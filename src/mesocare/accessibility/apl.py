@@ -43,9 +43,9 @@ AgeTable = tuple[tuple[int, float], ...]
 class ActivityBounds:
     """DREES's bounds on one GP's yearly activity (see the module doc)."""
 
-    zero_up_to: float = 250.0
-    floor: float = 3600.0
-    cap: float = 6000.0
+    zero_up_to: float
+    floor: float
+    cap: float
 
     def __post_init__(self) -> None:
         if not 0 <= self.zero_up_to <= self.floor <= self.cap:
@@ -140,13 +140,6 @@ class AplParams:
         ref = self._reference()
         return {b: w / ref for b, w in self._per_band(self.age_weights).items()}
 
-    @classmethod
-    def from_file(
-        cls, path: str | Path | None = None, *, vintage: str = DEFAULT_VINTAGE
-    ) -> AplParams:
-        """A packaged DREES vintage ('2023', '2022') or the user's file (same keys)."""
-        return _from_file(read_apl_file(path, vintage=vintage))
-
 
 def _from_file(f: AplFile) -> AplParams:
     a, d = f.activity, f.demand
@@ -172,8 +165,9 @@ def _vintage(vintage: str) -> AplParams:
 
 
 def load_apl_params(path: str | Path | None = None, *, vintage: str = DEFAULT_VINTAGE) -> AplParams:
-    """The APL parameters of a packaged DREES vintage or of the user's file."""
-    return AplParams.from_file(path, vintage=vintage)
+    """The APL parameters of a packaged DREES vintage ('2023', '2022') or of the user's file
+    (same keys; see ``accessibility/params/apl_drees_2023.toml``)."""
+    return _from_file(read_apl_file(path, vintage=vintage))
 
 
 def standardised_population(
