@@ -23,16 +23,20 @@ def apl_result(leuven):
     return compute_accessibility(leuven, AccessRequest(method=Method.APL))
 
 
-def test_units_are_population_weighted_means(leuven, apl_result):
+def test_units_are_standardised_population_weighted_means(leuven, apl_result):
+    """DREES: a unit's APL is weighted by the standardised population; the population under the
+    threshold is counted in inhabitants; under-served is APL < 2.5 (zoning decree)."""
     a, u = apl_result.areas, apl_result.units
-    z = u[(u["level"] == "zone") & (u["unit_code"] == "Z01")].iloc[0]
-    inz = a[a["zone_code"] == "Z01"]
-    assert z["accessibility"] == pytest.approx(
-        np.average(inz["accessibility"], weights=inz["population"])
-    )
-    assert z["population_in_shortage"] == inz.loc[inz["shortage"], "population"].sum()
+    assert not np.allclose(a["demand"], a["population"])  # the weights are not the head counts
+    for code, inz in a.groupby("zone_code"):
+        z = u[(u["level"] == "zone") & (u["unit_code"] == code)].iloc[0]
+        assert z["accessibility"] == pytest.approx(
+            np.average(inz["accessibility"], weights=inz["demand"])
+        )
+        assert z["population"] == pytest.approx(inz["population"].sum())
+        assert z["population_in_shortage"] == inz.loc[inz["shortage"], "population"].sum()
     assert set(u["level"]) == {"network", "zone", "region"}
-    assert (a["shortage"] == (a["accessibility"] <= 2.5)).all()
+    assert (a["shortage"] == (a["accessibility"] < 2.5)).all()
 
 
 def test_apl_conserves_consultations(leuven, apl_result):
@@ -41,7 +45,10 @@ def test_apl_conserves_consultations(leuven, apl_result):
     total = (apl_result.areas["accessibility"] * apl_result.demand).sum()
     assert total == pytest.approx(s.loc[reached, "supply"].sum(), rel=1e-9)
     gps = leuven.providers[leuven.providers["discipline"] == "gp"]
-    assert s["supply"].sum() == pytest.approx(5400 * gps.loc[~(gps["age"] > 65), "fte"].sum())
+    # activity = FTE × 5,400 bounded as DREES does (the GPs here have 0.2-1 FTE: 1,080-5,400
+    # consultations, so under 3,600 counts 3,600); GPs over 65 count 0
+    fte = gps.loc[~(gps["age"] > 65), "fte"].to_numpy()
+    assert s["supply"].sum() == pytest.approx(np.maximum(3600, 5400 * fte).sum())
 
 
 def test_matrix_provider_counts_supply_per_area(leuven, tmp_path):
@@ -113,6 +120,17 @@ def test_cli(leuven, tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "Z01" in r.output and len(pd.read_csv(tmp_path / "a.csv")) == len(leuven.areas)
+    assert "apl (drees-2023)" in r.output
+    base = ["access", "compute", str(tmp_path / "t"), "-m", "apl", "-o", str(tmp_path / "b.csv")]
+    r = runner.invoke(_app, [*base, "--apl-vintage", "2022"])
+    assert r.exit_code == 0 and "apl (drees-2022)" in r.output, r.output
+    b = pd.read_csv(tmp_path / "b.csv")
+    assert not np.allclose(b["demand"], pd.read_csv(tmp_path / "a.csv")["demand"])
+    r = runner.invoke(_app, [*base, "--apl-vintage", "2012"])
+    # a MesocareError: the CLI entry point prints it as one line
+    assert isinstance(r.exception, ParameterError) and "unknown APL vintage '2012'" in str(
+        r.exception
+    )
     r = runner.invoke(
         _app,
         [
@@ -143,5 +161,10 @@ def test_report_section(leuven):
     assert sec is not None and sec.id == "accessibility"
     assert len(sec.figures) >= 2 and len(sec.tables) == 1
     a = d.themes.accessibility
+    # under the DREES 2023 rules no area of Z01 is below 2.5: nothing to place there
+    assert a.shortfall_before == 0 and a.sites == [] and a.areas_in_shortage == 0
+    d4 = diagnose(leuven, "Z04")
+    a = d4.themes.accessibility
+    assert render(d4, ZoneGeometry.of(leuven, "Z04")) is not None
     assert a.new_fte == 2.0 and sum(s.fte for s in a.sites) == pytest.approx(2.0)
-    assert a.shortfall_after <= a.shortfall_before
+    assert a.shortfall_after < a.shortfall_before

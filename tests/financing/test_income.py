@@ -80,7 +80,12 @@ def test_practice_income_layers_by_hand():
         78 * 16 + 9 * PARAMS.new_deal.home_visit_fee_eur.value
     )
     assert get["new_deal", "capitation"] == pytest.approx(1916)
-    assert get["new_deal", "premiums"] == 0  # solo practice, no nurse
+    # the GMD fee continues, the capitation comes on top of it
+    assert get["new_deal", "gmd_fees"] == get["classic", "gmd_fees"]
+    # a solo practice without a nurse has no New Deal premium, but keeps the classic ones
+    assert get["new_deal", "premiums"] == pytest.approx(
+        c.premium_eur_per_gp_fte_year.value + c.premium_eur_per_practice_year.value
+    )
     cp = PARAMS.cappuccino
     assert get["cappuccino", "coffee"] == pytest.approx(
         1916 / 66 * cp.coffee_eur_per_weighted_patient_year.value, abs=0.01
@@ -105,20 +110,90 @@ def test_management_premium_tiers(gps, emp, patients, per_year):
     assert I.management_premium(PARAMS.new_deal, gps, emp, patients) == per_year
 
 
+FIRST, STEP = 19881.0, 9373.5
+
+
 @pytest.mark.parametrize(
     ("hours", "patients", "per_year"),
     [
-        (11.9, 5000, 0.0),
-        (12, 999, 0.0),
-        (12, 1000, 19881.0),
-        (12, 1499, 19881.0),
-        (12, 1500, 19881.0 + 9373.5),
-        (20, 3100, 19881.0 + 4 * 9373.5),
-        (38, 100_000, 198811.0),  # capped
+        (11.9, 5000, 0.0),  # under 12 h a week
+        (12, 1000, 0.0),  # "more than 1,000 patients"
+        (12, 1001, FIRST),
+        (12, 1500, FIRST),  # a further 500 patients, but no further 6 h
+        (17.9, 1500, FIRST),
+        (18, 1499, FIRST),  # 6 more hours, but not a complete further 500
+        (18, 1500, FIRST + STEP),
+        (20, 3100, FIRST + STEP),  # 4 steps of patients, 1 of hours
+        (36, 3100, FIRST + 4 * STEP),  # 4 of each
+        (38, 3100, FIRST + 4 * STEP),
+        (300, 10_000, FIRST + 18 * STEP),  # 18 steps up to the 10,000-patient ceiling
+        (300, 100_000, FIRST + 18 * STEP),  # = 188,604: the EUR 198,811 cap never binds
     ],
 )
-def test_nurse_premium(hours, patients, per_year):
+def test_nurse_premium_needs_the_hours_of_each_step(hours, patients, per_year):
     assert I.nurse_premium(PARAMS.new_deal, hours, patients) == pytest.approx(per_year)
+
+
+def test_published_step_and_ceiling_are_an_unconfirmed_pair():
+    from mesocare.financing.parameters import unconfirmed_figures
+
+    p = PARAMS.new_deal.nurse_premium
+    steps = (p.max_patients.value - p.first_patients.value) // p.step_patients.value
+    assert p.first_eur_per_year.value + steps * p.step_eur_per_year.value == 188_604
+    assert p.max_eur_per_year.value == 198_811  # does not add up: both marked unconfirmed
+    unconf = unconfirmed_figures(PARAMS)
+    assert "new_deal.nurse_premium.step_eur_per_year" in unconf
+    assert "new_deal.nurse_premium.max_eur_per_year" in unconf
+    assert "new_deal.nurse_premium.first_eur_per_year" not in unconf
+
+
+def test_a_group_practice_by_hand():
+    """4 GPs (3.2 FTE), 2 employees, 2,600 GMD patients aged 30-34 without BIM, 25 h of nursing.
+
+    Classic: 2,600 × EUR 34 GMD + 3.2 × 11,000 + 1,500 premiums.
+    New Deal: the same GMD fee; capitation 2,600 × 66 = 171,600; premiums = the classic ones +
+    management tier 3 (4 GPs, 2 employees, 2,000 patients) 4 × 3,588 = 14,352 + nurse: 3 complete
+    further 500s but only 2 further 6 h (25 - 12 = 13 h) → 19,881 + 2 × 9,373.50 = 38,628.
+    """
+    prac = _practice(n_gps=4, gp_fte=3.2, employees=2, nurse_hours_per_week=25.0, patients=2600)
+    lst = _lists([("P1", "30-34", "F", False, False, 2600, 7800, 0)])
+    get = I.practice_income(prac, lst, PARAMS).set_index(["model", "layer"])["eur"]
+    classic_premiums = 3.2 * 11_000 + 1_500
+    assert get["classic", "premiums"] == pytest.approx(classic_premiums)
+    assert get["new_deal", "gmd_fees"] == pytest.approx(2600 * 34)
+    assert get["new_deal", "capitation"] == pytest.approx(171_600)
+    assert get["new_deal", "premiums"] == pytest.approx(classic_premiums + 14_352 + 38_628)
+    assert get["new_deal", "fee_for_service"] == pytest.approx(7800 * 16)
+
+
+def test_what_continues_is_a_parameter():
+    c = PARAMS.new_deal.continues
+    off = {k: getattr(c, k).model_copy(update={"kept": False}) for k in type(c).model_fields}
+    nd = PARAMS.new_deal.model_copy(update={"continues": c.model_copy(update=off)})
+    params = PARAMS.model_copy(update={"new_deal": nd})
+    get = I.practice_income(_practice(patients=18), HAND_LIST, params).set_index(
+        ["model", "layer"]
+    )["eur"]
+    assert get["new_deal", "gmd_fees"] == 0 and get["new_deal", "premiums"] == 0
+    assert c.gmd_fee.kept and c.practice_premium.kept and c.gp_premiums.kept
+    assert c.gp_premiums.unconfirmed and not c.gmd_fee.unconfirmed
+
+
+def test_demo_zone_practices_no_longer_lose_under_the_new_deal(leuven):
+    """Z01's 39 synthetic practices. Without the GMD fee and the continuing premiums, 36 of them
+    'lost' 10-15%; with them every practice gains (mean ratio 1.14, total +14.5%), and the New
+    Deal mix approaches its target: premiums about 10% of income."""
+    from mesocare.services.financing import practice_income
+
+    r = practice_income(leuven, "Z01")
+    bp = r.by_practice
+    assert len(bp) == 39
+    assert (bp["new_deal_outcome"] != "loses").all()
+    ratio = bp["new_deal_eur"] / bp["classic_eur"]
+    assert 1.05 < ratio.mean() < 1.25
+    nd = r.overall[r.overall["model"] == "new_deal"].set_index("layer")["share"]
+    assert 0.08 < nd["premiums"] < 0.20
+    assert nd["gmd_fees"] > 0.1
 
 
 def test_outcomes_and_shares(leuven):

@@ -5,7 +5,13 @@ Pure functions on arrays and tables; the use cases that read a Territory are in
 """
 
 from mesocare.accessibility.aggregate import weighted_by_unit
-from mesocare.accessibility.apl import AplParams, apl, gp_consultations, standardised_population
+from mesocare.accessibility.apl import (
+    AplParams,
+    apl,
+    gp_consultations,
+    load_apl_params,
+    standardised_population,
+)
 from mesocare.accessibility.crowfly import CrowFly
 from mesocare.accessibility.decay import (
     ExponentialDecay,
@@ -47,6 +53,7 @@ __all__ = [
     "floating_catchment",
     "gain_per_fte",
     "gp_consultations",
+    "load_apl_params",
     "shortage_by_unit",
     "standardised_population",
     "two_step",

@@ -1,4 +1,4 @@
-"""Shortage areas from an accessibility score: the APL ≤ 2.5 rule, per area and per unit.
+"""Shortage areas from an accessibility score: the APL < 2.5 rule, per area and per unit.
 
 (The Flemish GP-density rule lives in ``mesocare.indicators``; this module only thresholds a
 score the accessibility methods computed.)
@@ -16,16 +16,19 @@ from mesocare.errors import ParameterError
 
 @dataclass(frozen=True)
 class ShortageRule:
-    """An area is in shortage when its score is at most ``threshold`` (APL: 2.5 consultations)."""
+    """An area is in shortage when its score is below ``threshold`` (APL: 2.5 consultations, the
+    zoning decree of 13 Nov 2017), or at most ``threshold`` when ``inclusive``."""
 
     threshold: float = 2.5
+    inclusive: bool = False
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.threshold):
             raise ParameterError(f"shortage threshold must be a number; found {self.threshold}")
 
     def flags(self, scores: np.ndarray) -> np.ndarray:
-        return np.asarray(scores, dtype=float) <= self.threshold
+        s = np.asarray(scores, dtype=float)
+        return s <= self.threshold if self.inclusive else s < self.threshold
 
 
 def shortage_by_unit(flags: np.ndarray, population: np.ndarray, units: np.ndarray) -> pd.DataFrame:

@@ -27,6 +27,13 @@ PbfOpt = Annotated[
 SpeedOpt = Annotated[float, typer.Option(help=_("Crow-fly speed in km/h"))]
 DetourOpt = Annotated[float, typer.Option(help=_("Crow-fly detour factor (road ÷ straight line)"))]
 MinutesOpt = Annotated[float, typer.Option(help=_("2SFCA catchment in minutes"))]
+AplParamsOpt = Annotated[
+    Path | None,
+    typer.Option(help=_("Your APL parameter file (same keys as the packaged DREES vintages)")),
+]
+AplVintageOpt = Annotated[
+    str, typer.Option(help=_("Packaged DREES APL vintage: 2023 (default) or 2022"))
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -41,8 +48,10 @@ def _request(
     detour: float,
     max_minutes: float,
     crs: str,
+    apl_params: Path | None = None,
+    apl_vintage: str = "2023",
 ):
-    from mesocare.accessibility import CrowFly, MatrixFile, TravelTimeProvider
+    from mesocare.accessibility import CrowFly, MatrixFile, TravelTimeProvider, load_apl_params
     from mesocare.accessibility.road import RoadNetwork
     from mesocare.errors import ParameterError
     from mesocare.services.accessibility import AccessRequest
@@ -56,7 +65,8 @@ def _request(
         travel = RoadNetwork.from_pbf(pbf, crs)
     else:
         travel = CrowFly(detour_factor=detour, speed_kmh=speed)
-    return AccessRequest(method=method, travel=travel, max_minutes=max_minutes)  # type: ignore[arg-type]
+    apl = load_apl_params(apl_params, vintage=apl_vintage)
+    return AccessRequest(method=method, travel=travel, max_minutes=max_minutes, apl=apl)  # type: ignore[arg-type]
 
 
 @access_app.command(
@@ -74,6 +84,8 @@ def compute(
     speed_kmh: SpeedOpt = 50.0,
     detour_factor: DetourOpt = 1.3,
     max_minutes: MinutesOpt = 30.0,
+    apl_params: AplParamsOpt = None,
+    apl_vintage: AplVintageOpt = "2023",
     units_out: Annotated[
         Path | None, typer.Option(help=_("Per network/zone/region table (.csv)"))
     ] = None,
@@ -85,7 +97,15 @@ def compute(
         task = bar.add_task(_("Computing accessibility"), total=2)
         territory = load_territory(territory_dir)
         req = _request(
-            method, matrix, pbf, speed_kmh, detour_factor, max_minutes, str(territory.areas.crs)
+            method,
+            matrix,
+            pbf,
+            speed_kmh,
+            detour_factor,
+            max_minutes,
+            str(territory.areas.crs),
+            apl_params,
+            apl_vintage,
         )
         res = compute_accessibility(territory, req)
         bar.advance(task)
@@ -98,7 +118,8 @@ def compute(
         _(
             "{method}: {areas} areas, {pairs} pairs in reach; scores in {unit}; written to {path}"
         ).format(
-            method=req.method.value,
+            method=req.method.value
+            + (f" ({req.apl.vintage})" if req.method.value == "apl" else ""),
             areas=fmt_int(len(res.areas)),
             pairs=fmt_int(res.times.pairs),
             unit=req.unit_label,
@@ -140,6 +161,8 @@ def site(
     speed_kmh: SpeedOpt = 50.0,
     detour_factor: DetourOpt = 1.3,
     max_minutes: MinutesOpt = 30.0,
+    apl_params: AplParamsOpt = None,
+    apl_vintage: AplVintageOpt = "2023",
     sites_out: Annotated[Path | None, typer.Option(help=_("Chosen sites (.csv)"))] = None,
 ) -> None:
     import pandas as pd
@@ -149,7 +172,15 @@ def site(
 
     territory = load_territory(territory_dir)
     req = _request(
-        method, matrix, pbf, speed_kmh, detour_factor, max_minutes, str(territory.areas.crs)
+        method,
+        matrix,
+        pbf,
+        speed_kmh,
+        detour_factor,
+        max_minutes,
+        str(territory.areas.crs),
+        apl_params,
+        apl_vintage,
     )
     base = compute_accessibility(territory, req)
     plan = plan_sites(

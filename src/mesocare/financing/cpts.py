@@ -7,15 +7,25 @@ calendar over the contract.
 Rules and modelling choices (figures in ``params/cpts_aci_2021.toml`` and a missions table):
 - size class: T1 below ``t2_from``; T2 from ``t2_from`` (40,000 included) below ``t3_from``; T3 from
   ``t3_from`` (80,000 included) up to ``t4_above`` (175,000 included); T4 above it;
-- the functioning grant and each mission's fixed part are *fixed* parts: in each contract year
-  ``advance_share`` (75%) of the year's fixed amount is paid at the start of the year (the
-  signature, then each anniversary) and the rest as a balance after the year's review
-  (``balance_delay_months`` after the year's end);
+- the functioning grant and each mission's fixed part are *fixed* parts, counted per contract
+  year (signature to first anniversary, and so on);
 - a mission's fixed part counts from its start month (6 for access and crisis, 12 for pathways and
   prevention, from the missions table), prorated by the months of the contract year it covers;
-- its variable part counts from the month it must be fully deployed (18 / 24), prorated the same
-  way, times the indicator achievement (0-1) of that year; paid with the balance;
-- the start-up envelope (one of two source variants) is paid at signature.
+- ``advance_share`` (75%) of a contract year's fixed part is paid when the item starts in that
+  year: the mission's start month in its first year (prorated to the next anniversary), the
+  anniversary in the following years (``timing.advance_at = "mission_start"``, ACI CPTS art. 9.1
+  and the Sénat report of 2025; ``"contract_year_start"`` pays every advance at the start of the
+  contract year); the functioning grant starts at signature;
+- the balance of year y (the rest of its fixed part) is paid at the anniversary that closes it,
+  month 12 y, plus ``balance_delay_months`` (0 by default);
+- a mission's variable part counts from the month it must be fully deployed (18 / 24), prorated
+  the same way, times the indicator achievement (0-1) of that year; paid with the balance;
+- the start-up envelope (one of two source variants) is paid at the validation of the letter of
+  intention, ``start_up_months_before_signature`` before the signature (0: at signature).
+
+Months count from the signature; :func:`calendar_dates` turns them into dates (the same day of
+the month, or the month's last day when it has none: a contract signed on 29 February 2024 has
+its first anniversary on 28 February 2025).
 """
 
 from __future__ import annotations
@@ -146,6 +156,7 @@ def simulate(
     years = int(params.payment.contract_years.value)
     adv = params.payment.advance_share.value
     delay = int(params.payment.balance_delay_months.value)
+    at_start = params.payment.timing.advance_at == "mission_start"
     if not 0 <= adv <= 1:
         raise ParameterError(f"payment.advance_share must be in [0, 1]; found {adv}")
     rows = [m for m in missions if m.size_class == klass]
@@ -168,7 +179,8 @@ def simulate(
 
     yearly, cal = [], []
     start_up = params.start_up.amount(klass)
-    cal.append((0, 1, "start_up", "start-up envelope", to_cents(start_up)))
+    before = -int(params.payment.start_up_months_before_signature.value)
+    cal.append((before, 1, "start_up", "start-up envelope", to_cents(start_up)))
     grant = float(params.functioning_grant.eur_per_year[klass])  # type: ignore[index]
     items = [("functioning", grant, 0.0, 0, 0)] + [
         (
@@ -188,7 +200,8 @@ def simulate(
             yearly.append((y, item, fixed, variable))
             if fixed:
                 advance = to_cents(fixed * adv / 100)
-                cal.append((12 * (y - 1), y, item, "advance (fixed part)", advance))
+                paid = max(12 * (y - 1), start) if at_start else 12 * (y - 1)
+                cal.append((paid, y, item, "advance (fixed part)", advance))
                 cal.append((12 * y + delay, y, item, "balance (fixed part)", fixed - advance))
             if variable:
                 cal.append((12 * y + delay, y, item, "variable part", variable))
@@ -197,7 +210,7 @@ def simulate(
     yt["variable_eur"] = yt["variable_cents"] / 100
     yt["total_eur"] = yt["fixed_eur"] + yt["variable_eur"]
     ct = pd.DataFrame(cal, columns=["month", "year", "item", "part", "cents"])
-    ct = ct.sort_values(["month", "item", "part"], kind="stable").reset_index(drop=True)
+    ct = ct.sort_values(["month", "year", "item", "part"], kind="stable").reset_index(drop=True)
     ct["eur"] = ct["cents"] / 100
     return CptsSimulation(population, klass, yt, ct)
 

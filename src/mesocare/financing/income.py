@@ -11,11 +11,14 @@ cream).
 Rules (amounts from the parameter file):
 - classic: consultations x fee + home visits x fee; GMD patients x yearly GMD fee; premiums per GP
   FTE and per practice;
-- new_deal: the reduced fees; capitation per GMD patient from the age x BIM cell plus a supplement
-  per chronic patient; the practice-management premium of the highest tier whose three thresholds
-  (GPs, employees, patients) are met, x 4 quarters; the practice-nurse premium when nursing hours
-  reach the threshold and the list reaches ``first_patients``: the first amount plus one step per
-  further *complete* ``step_patients``, capped;
+- new_deal: the reduced fees; the classic GMD fee, which continues, with the capitation on top:
+  per GMD patient from the age x BIM cell plus a supplement per chronic patient; premiums: the
+  classic premiums that continue (``new_deal.continues``) plus the practice-management premium
+  of the highest tier whose three thresholds (GPs, employees, patients) are met, x 4 quarters,
+  plus the practice-nurse premium: with more than ``first_patients`` and at least
+  ``min_nurse_hours_per_week``, the first amount plus one step per further *complete*
+  ``step_patients`` (patients counted up to ``max_patients``) for which the nurse also works
+  ``step_nurse_hours_per_week`` more, capped at ``max_eur_per_year``;
 - cappuccino: coffee per patient weighted by (capitation cell + chronic supplement) / the 25-year-
   old non-BIM cell; milk fees per act; cream = patients x amount x quality achievement (0-1);
 - forfait (optional): the maison médicale GP forfait, patients x monthly amount x 12.
@@ -37,6 +40,7 @@ LAYERS: dict[str, tuple[tuple[str, str], ...]] = {
     "classic": (("fee_for_service", "service"), ("gmd_fees", "patient"), ("premiums", "premium")),
     "new_deal": (
         ("fee_for_service", "service"),
+        ("gmd_fees", "patient"),
         ("capitation", "patient"),
         ("premiums", "premium"),
     ),
@@ -80,9 +84,13 @@ def management_premium(nd: NewDeal, n_gps: int, employees: int, patients: int) -
 def nurse_premium(nd: NewDeal, nurse_hours_per_week: float, patients: int) -> float:
     """Yearly practice-nurse premium (see the module doc)."""
     p = nd.nurse_premium
-    if nurse_hours_per_week < p.min_nurse_hours_per_week.value or patients < p.first_patients.value:
+    base_hours = p.min_nurse_hours_per_week.value
+    if nurse_hours_per_week < base_hours or patients <= p.first_patients.value:
         return 0.0
-    steps = int((patients - p.first_patients.value) // p.step_patients.value)
+    counted = min(patients, p.max_patients.value) - p.first_patients.value
+    by_patients = int(max(counted, 0) // p.step_patients.value)
+    by_hours = int((nurse_hours_per_week - base_hours) // p.step_nurse_hours_per_week.value)
+    steps = min(by_patients, by_hours)
     return min(
         p.first_eur_per_year.value + steps * p.step_eur_per_year.value, p.max_eur_per_year.value
     )
@@ -120,20 +128,25 @@ def practice_income(
             for n, e, p, h in zip(n_gps, emp, pats, nurse_h, strict=True)
         ]
     )
+    gmd = pats * c.gmd_fee_eur_per_patient_year.value
+    gp_prem = practices["gp_fte"].to_numpy(dtype=float) * c.premium_eur_per_gp_fte_year.value
+    practice_prem = np.full(len(pid), c.premium_eur_per_practice_year.value)
+    kept = nd.continues
     amounts: dict[str, dict[str, np.ndarray]] = {
         "classic": {
             "fee_for_service": cons * c.consultation_fee_eur.value
             + hv * c.home_visit_fee_eur.value,
-            "gmd_fees": pats * c.gmd_fee_eur_per_patient_year.value,
-            "premiums": practices["gp_fte"].to_numpy(dtype=float)
-            * c.premium_eur_per_gp_fte_year.value
-            + c.premium_eur_per_practice_year.value,
+            "gmd_fees": gmd,
+            "premiums": gp_prem + practice_prem,
         },
         "new_deal": {
             "fee_for_service": cons * nd.consultation_fee_eur.value
             + hv * nd.home_visit_fee_eur.value,
+            "gmd_fees": gmd * kept.gmd_fee.kept,
             "capitation": cap,
-            "premiums": nd_prem,
+            "premiums": nd_prem
+            + gp_prem * kept.gp_premiums.kept
+            + practice_prem * kept.practice_premium.kept,
         },
         "cappuccino": {
             "milk": cons * cp.milk_consultation_fee_eur.value

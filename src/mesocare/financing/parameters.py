@@ -50,8 +50,31 @@ class NursePremium(Strict):
     first_patients: Figure
     first_eur_per_year: Figure
     step_patients: Figure
+    step_nurse_hours_per_week: Figure
     step_eur_per_year: Figure
+    max_patients: Figure
     max_eur_per_year: Figure
+
+    @model_validator(mode="after")
+    def _steps(self) -> NursePremium:
+        if not (self.step_patients.value > 0 and self.step_nurse_hours_per_week.value > 0):
+            raise ValueError("step_patients and step_nurse_hours_per_week must be > 0")
+        return self
+
+
+class Kept(Strict):
+    """Whether a classic payment continues under the New Deal, and who says so."""
+
+    kept: bool
+    source: str
+    date: dt.date
+    unconfirmed: bool = False
+
+
+class Continuing(Strict):
+    gmd_fee: Kept
+    practice_premium: Kept
+    gp_premiums: Kept
 
 
 class NewDeal(Strict):
@@ -61,6 +84,7 @@ class NewDeal(Strict):
     capitation: list[CapitationCell] = Field(min_length=1)
     management_premium: list[ManagementTier] = Field(default_factory=list)
     nurse_premium: NursePremium
+    continues: Continuing
 
     @model_validator(mode="after")
     def _cells_cover_every_age_once(self) -> NewDeal:
@@ -148,9 +172,20 @@ class StartUp(Strict):
         return float(getattr(self, self.variant)[size_class])
 
 
+class PaymentTiming(Strict):
+    """When a fixed part's advance falls: at the mission's start (ACI) or at the contract year's."""
+
+    advance_at: Literal["mission_start", "contract_year_start"]
+    source: str
+    date: dt.date
+    unconfirmed: bool = False
+
+
 class CptsPayment(Strict):
     advance_share: Figure
+    timing: PaymentTiming
     balance_delay_months: Figure
+    start_up_months_before_signature: Figure
     contract_years: Figure
 
 

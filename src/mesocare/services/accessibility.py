@@ -55,7 +55,7 @@ class AccessRequest:
     max_minutes: float = 30.0
     decay: Decay | None = None
     apl: AplParams = field(default_factory=AplParams)
-    shortage_threshold: float | None = None  # default: APL's 2.5; none for 2SFCA/E2SFCA
+    shortage_threshold: float | None = None  # default: APL's < 2.5; none for 2SFCA/E2SFCA
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", Method(self.method))
@@ -83,9 +83,12 @@ class AccessRequest:
 
     @property
     def shortage(self) -> ShortageRule | None:
+        inclusive = self.apl.shortage_inclusive if self.method is Method.APL else False
         if self.shortage_threshold is not None:
-            return ShortageRule(self.shortage_threshold)
-        return ShortageRule(self.apl.shortage_threshold) if self.method is Method.APL else None
+            return ShortageRule(self.shortage_threshold, inclusive)
+        if self.method is Method.APL:
+            return ShortageRule(self.apl.shortage_threshold, inclusive)
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,10 +158,14 @@ def compute_accessibility(
     frames = []
     for level in ("network", "zone", "region"):
         units = a[f"{level}_code"].to_numpy()
-        agg = weighted_by_unit(res.accessibility, pop, units).rename(
+        # a unit's score is weighted by its demand (APL: the standardised population, as DREES's
+        # note to its file says); the population in shortage is counted in inhabitants
+        agg = weighted_by_unit(res.accessibility, demand, units).rename(
             columns={"value": "accessibility"}
         )
-        sh = shortage_by_unit(flags, pop, units).drop(columns=["areas", "population"])
+        sh = shortage_by_unit(flags, pop, units)
+        agg["population"] = sh["population"].to_numpy()  # same units, same order
+        sh = sh.drop(columns=["areas", "population"])
         frames.append(agg.merge(sh, on="unit_code").assign(level=level))
     units_df = pd.concat(frames, ignore_index=True)
     units_df.insert(1, "name", units_df["unit_code"].map(territory.unit_name))

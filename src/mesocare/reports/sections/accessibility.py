@@ -33,13 +33,25 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         if a.detour_factor
         else _("the territory's travel times")
     )
-    paras = [
+    text = (
         _(
             "Localised potential accessibility (APL) to GPs aged {age} or less: {zone} {unit} "
             "on average, weighted by population (region: {region}; rank {rank} of {of} zones). "
             "{short} of {areas} areas, home to {people} people ({share}), are at or below the "
             "shortage threshold of {threshold}. Travel times: {travel}; distance weights {steps}."
-        ).format(
+        )
+        if a.threshold_inclusive
+        else _(
+            "Localised potential accessibility (APL, {vintage}) to GPs aged {age} or less: "
+            "{zone} {unit} on average, weighted by the age-standardised population (region: "
+            "{region}; rank {rank} of {of} zones). {short} of {areas} areas, home to {people} "
+            "people ({share}), are below the shortage threshold of {threshold}. Travel times: "
+            "{travel}; distance weights {steps}."
+        )
+    )
+    paras = [
+        text.format(
+            vintage=a.vintage,
             age=fmt_number(a.max_gp_age),
             zone=fmt_number(f.value),
             unit=unit,
@@ -71,9 +83,11 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             ),
         ),
         Figure(
-            _("Areas with an APL at or below {threshold}.").format(
-                threshold=fmt_number(a.threshold)
-            ),
+            (
+                _("Areas with an APL at or below {threshold}.")
+                if a.threshold_inclusive
+                else _("Areas with an APL below {threshold}.")
+            ).format(threshold=fmt_number(a.threshold)),
             choropleth(
                 areas,
                 [_("shortage") if s else _("no shortage") for s in a.area_shortage],

@@ -58,7 +58,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         }
     )
     disagree = [x.unit.name for x in th.rows if x.agree is False]
-    paras = [
+    text = (
         _(
             "The Flemish rule counts the GPs under 65 who practise inside a unit, per 100,000 of "
             "its inhabitants: a unit is in shortage below {gp} per 100,000, or below {gp_low} "
@@ -66,7 +66,19 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             "consultations that the inhabitants of each area can reach by road, inside or "
             "outside the unit, weighted by distance and by the age of the population; an area "
             "is under-served at or below {apl} {unit}."
-        ).format(
+        )
+        if r.apl_threshold_inclusive
+        else _(
+            "The Flemish rule counts the GPs under 65 who practise inside a unit, per 100,000 of "
+            "its inhabitants: a unit is in shortage below {gp} per 100,000, or below {gp_low} "
+            "where there are fewer than {density} inhabitants per km². The APL counts the GP "
+            "consultations that the inhabitants of each area can reach by road, inside or "
+            "outside the unit, weighted by distance and by the age of the population; an area "
+            "is under-served below {apl} {unit}."
+        )
+    )
+    paras = [
+        text.format(
             gp=fmt_number(r.gp_per_100k_below),
             gp_low=fmt_number(r.gp_per_100k_below_when_low_density),
             density=fmt_number(r.low_density_below_per_km2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from mesocare.indicators.shortage import ShortageParams
@@ -46,6 +47,7 @@ def shortage(
     sh = shared.shortage_by_zone[zone]
     apl = shared.apl
     threshold = apl.request.apl.shortage_threshold
+    apl_rule = apl.request.shortage
     units = shared.apl_units
     rows = []
     for level, codes in (("network", networks), ("zone", [zone])):
@@ -59,7 +61,11 @@ def shortage(
                 units.loc[(level, code)] if (level, code) in units.index else None  # type: ignore[assignment]
             )
             apl_v = num(a["accessibility"]) if a is not None else None
-            apl_short = None if apl_v is None else bool(apl_v <= threshold)
+            apl_short = (
+                None
+                if apl_v is None or apl_rule is None
+                else bool(apl_rule.flags(np.array([apl_v]))[0])
+            )
             rows.append(
                 ShortageRow(
                     unit=UnitRef(code=code, name=shared.names.get(code, code), level=level),  # type: ignore[arg-type]
@@ -92,6 +98,7 @@ def shortage(
             gp_per_100k_below_when_low_density=p.low_density_gp_per_100k_below,
             apl_threshold=threshold,
             apl_unit=apl.request.unit_label,
+            apl_threshold_inclusive=apl.request.apl.shortage_inclusive,
         ),
         rows=rows,
         verdict=verdict,  # type: ignore[arg-type]
@@ -151,6 +158,8 @@ def accessibility(
         unit_label=req.unit_label,
         max_gp_age=float(req.apl.max_gp_age),
         threshold=float(req.apl.shortage_threshold),
+        threshold_inclusive=req.apl.shortage_inclusive,
+        vintage=req.apl.vintage,
         steps=[DistanceStep(up_to_minutes=u, weight=w) for u, w in req.apl.steps.steps],
         detour_factor=getattr(travel, "detour_factor", None),
         speed_kmh=getattr(travel, "speed_kmh", None),

@@ -157,6 +157,9 @@ class ShortageRule(Frozen):
     gp_per_100k_below_when_low_density: float
     apl_threshold: float | None
     apl_unit: str | None
+    apl_threshold_inclusive: bool = Field(
+        default=False, description="under-served at or below the threshold (else below it)"
+    )
 
 
 class ShortageRow(Frozen):
@@ -214,6 +217,10 @@ class AccessibilityTheme(Theme):
     unit_label: str
     max_gp_age: float
     threshold: float
+    threshold_inclusive: bool = Field(
+        default=False, description="under-served at or below the threshold (else below it)"
+    )
+    vintage: str = Field(default="", description="the APL parameter vintage, e.g. drees-2023")
     steps: list[DistanceStep]
     detour_factor: float | None
     speed_kmh: float | None

@@ -43,15 +43,26 @@ MARKER = "territory.toml"
 _DIAGNOSES = TypeAdapter(dict[str, ZoneDiagnosis])
 
 
-@cache
-def code_digest() -> str:
-    """SHA-256 of the package's Python sources: a diagnosis is reused only by the same code."""
-    root = Path(__file__).resolve().parents[2]
+#: What a diagnosis depends on besides the territory: the code and the packaged rules and data
+#: (parameter files such as ``accessibility/params/apl_drees_2023.toml``, code lists).
+RULE_SUFFIXES = (".py", ".toml", ".csv")
+
+
+def tree_digest(root: Path) -> str:
+    """SHA-256 of the version and of every code and rule file under ``root`` (names and bytes)."""
     h = hashlib.sha256(f"{__version__}/{SCHEMA_VERSION}".encode())
-    for p in sorted(root.rglob("*.py")):
+    files = (p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    for p in sorted(files):
         h.update(p.relative_to(root).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """The package's :func:`tree_digest`: a diagnosis is reused only by the same code with the
+    same parameter files."""
+    return tree_digest(Path(__file__).resolve().parents[2])
 
 
 def content_digest(folder: Path) -> str:

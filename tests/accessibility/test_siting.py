@@ -3,62 +3,17 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 from helpers import times_from_pairs
 
 from mesocare.accessibility import (
-    AplParams,
     SitingParams,
-    apl,
     catchment,
     choose_sites,
     gain_per_fte,
-    gp_consultations,
-    standardised_population,
 )
 from mesocare.accessibility.siting import shortfall
 from mesocare.errors import ParameterError
-
-
-def test_apl_by_hand():
-    # A is 3 min from GP1, B 8 min from GP1 and 12 min from GP2 (aged 70: left out)
-    t = times_from_pairs(
-        [("A", "G1", 3), ("B", "G1", 8), ("B", "G2", 12)], ["A", "B"], ["G1", "G2"], 15
-    )
-    cons = gp_consultations(np.array([1.0, 0.5]), np.array([50.0, 70.0]), AplParams())
-    assert list(cons) == [5400.0, 0.0]
-    r = apl(t, np.array([1000.0, 2000.0]), cons)
-    ratio = 5400 / (1000 + 0.3 * 2000)  # 3.375 consultations per standardised inhabitant
-    assert r.accessibility == pytest.approx([ratio, 0.3 * ratio])
-    assert list(AplParams().steps.weights(np.array([5, 10, 15, 15.1]))) == [1, 0.3, 0.1, 0]
-
-
-def test_gp_consultations_from_activity_and_unknown_age():
-    p = AplParams(consultations_per_fte=5000, max_gp_age=67)
-    c = gp_consultations(
-        np.array([1.0, 1.0, 1.0]),
-        np.array([np.nan, 67, 68]),
-        p,
-        activity=np.array([3000, 6000, 9000]),
-    )
-    assert list(c) == [3000, 6000, 0]
-
-
-def test_standardised_population_keeps_total_and_weights_ages():
-    pop = pd.DataFrame(
-        {
-            "area_code": ["A", "A", "B"],
-            "age_band": ["0-4", "80-84", "30-34"],
-            "count": [100, 100, 200],
-        }
-    )
-    p = AplParams(consumption_by_age=((0, 1.0), (25, 0.5), (80, 2.0)))
-    s = standardised_population(pop, np.array(["A", "B", "C"]), p)
-    raw = np.array([100 * 1 + 100 * 2, 200 * 0.5, 0])
-    assert s == pytest.approx(raw * 400 / raw.sum())
-    with pytest.raises(ParameterError):
-        AplParams(consumption_by_age=((5, 1.0),))
 
 
 def _tiny():
