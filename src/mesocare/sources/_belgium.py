@@ -16,8 +16,12 @@ TECHNICAL_ZONE_CODES = frozenset({"elz91", "elz92", "elz93", "elz99"})
 TECHNICAL_MUNICIPALITY_PREFIX = "9999"
 
 #: Regions by NIS code.
-FLANDERS, BRUSSELS = "02000", "04000"
-REGION_NAMES = {FLANDERS: "Flemish Region", BRUSSELS: "Brussels-Capital Region"}
+FLANDERS, WALLONIA, BRUSSELS = "02000", "03000", "04000"
+REGION_NAMES = {
+    FLANDERS: "Flemish Region",
+    WALLONIA: "Walloon Region",
+    BRUSSELS: "Brussels-Capital Region",
+}
 
 MUNICIPALITIES = Path("be_municipalities_2020/belgium.json")
 POPULATION_2020 = Path("be_municipalities_2020/bevolking_per_gemeente.csv")
@@ -35,3 +39,8 @@ def region_of(nis: str) -> str | None:
     if nis[0] in "1347" or nis[:2] in ("23", "24"):
         return FLANDERS
     return None
+
+
+def belgian_region_of(nis: str) -> str:
+    """The region of any Belgian municipality's NIS code (provinces 25, 5, 6, 8, 9: Wallonia)."""
+    return region_of(nis) or WALLONIA

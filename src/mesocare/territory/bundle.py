@@ -141,6 +141,12 @@ class Territory:
         ):
             known = set(u.loc[u["level"] == level, "unit_code"])
             _check_codes(a[col].dropna(), known, where("areas.gpkg"), col, f"{level} units")
+        for col, unit_level in S.ADMINISTRATIVE_LEVELS.items():
+            if col in a.columns:
+                known = set(u.loc[u["level"] == unit_level.value, "unit_code"])
+                _check_codes(
+                    a[col].dropna(), known, where("areas.gpkg"), col, f"{unit_level} units"
+                )
         dup = p.duplicated(["area_code", "sex", "age_band", "year"])
         if bool(dup.any()):
             raise ValidationError(
