@@ -41,6 +41,28 @@ def region_of(nis: str) -> str | None:
     return None
 
 
-def belgian_region_of(nis: str) -> str:
-    """The region of any Belgian municipality's NIS code (provinces 25, 5, 6, 8, 9: Wallonia)."""
+def belgian_region_of(nis: str) -> str | None:
+    """The region of any Belgian municipality's NIS code (provinces 25, 5, 6, 8, 9: Wallonia);
+    None for the province codes 20001 and 20002 (Flemish and Walloon Brabant)."""
+    if nis.startswith("20"):
+        return None
     return region_of(nis) or WALLONIA
+
+
+#: The 2019 recoding of Hainaut municipalities (arrondissements of La Louvière and of
+#: Mouscron created, Mouscron, Ath and Soignies redrawn; 1 January 2019): code used by the 2013
+#: tables → code of 2019–2024. Not in the open data folder; each pair checked against the
+#: populations of 2013 and 2020 (e.g. Manage 22,753 → 23,429).
+HAINAUT_2019_RECODING: dict[str, str] = {
+    "52043": "55086",  # Manage
+    "52063": "55085",  # Seneffe
+    "54007": "57096",  # Mouscron
+    "54010": "57097",  # Comines-Warneton
+    "55010": "51067",  # Enghien
+    "55022": "58001",  # La Louvière
+    "55023": "51069",  # Lessines
+    "55039": "51068",  # Silly
+    "56011": "58002",  # Binche
+    "56085": "58003",  # Estinnes
+    "56087": "58004",  # Morlanwelz
+}

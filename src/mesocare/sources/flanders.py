@@ -57,6 +57,7 @@ from mesocare.sources._belgium import (
     REFERENCE_YEAR,
     REGION_NAMES,
     TECHNICAL_ZONE_CODES,
+    WALLONIA,
     ZONE_NAMES,
     ZONE_TABLE,
     region_of,
@@ -167,6 +168,7 @@ def _municipalities(
     brussels = gdf["region_code"] == BRUSSELS
     bilingual = brussels & (gdf["name_nl"] != gdf["name_fr"])
     name = gdf["name_nl"].where(~bilingual, gdf["name_nl"] + " / " + gdf["name_fr"])
+    name = name.where(gdf["region_code"] != WALLONIA, gdf["name_fr"])
     pop = R.numbers(gdf["population"], path, "population", row_offset=1).astype("int64")
 
     csv = data / POPULATION_2020
