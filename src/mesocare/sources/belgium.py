@@ -32,7 +32,6 @@ from mesocare.sources._belgium import (
     CRS,
     FLANDERS,
     HAINAUT_2019_RECODING,
-    REFERENCE_YEAR,
     REGION_NAMES,
     WALLONIA,
     belgian_region_of,
@@ -83,17 +82,15 @@ def import_belgium(
     units = pd.concat(
         [
             units[units["level"] != "region"],
-            pd.DataFrame(
-                {"unit_code": REGIONS, "name": [REGION_NAMES[r] for r in REGIONS]}
-            ).assign(level="region", parent_code=None),
+            pd.DataFrame({"unit_code": REGIONS, "name": [REGION_NAMES[r] for r in REGIONS]}).assign(
+                level="region", parent_code=None
+            ),
         ],
         ignore_index=True,
     )
     done(STEPS[2])
     code_map = T.code_map(data, set(munis["area_code"])) | HAINAUT_2019_RECODING
-    population = T.population(
-        data, munis, code_map, region=belgian_region_of, regions=REGIONS
-    )
+    population = T.population(data, munis, code_map, region=belgian_region_of, regions=REGIONS)
     done(STEPS[3])
     attributes = T.income(data, munis, code_map, region=belgian_region_of)
     done(STEPS[4])

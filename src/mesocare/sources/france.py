@@ -276,7 +276,9 @@ def _manifest(dropped: pd.DataFrame, with_poverty: bool) -> Manifest:
             "area). "
             + (
                 f"{len(dropped)} communes without geometry left out: "
-                + ", ".join(f"{c} {n}" for c, n in zip(dropped["code"], dropped["name"]))
+                + ", ".join(
+                    f"{c} {n}" for c, n in zip(dropped["code"], dropped["name"], strict=True)
+                )
                 if len(dropped)
                 else "Every commune has a geometry."
             ),

@@ -95,8 +95,7 @@ def render(p: CptsProfile) -> Section:
             _("APL"): [c.apl for c in p.communes],
             _("APL, GPs up to 65"): [c.apl_under65 for c in p.communes],
             _("under-served"): [
-                "" if c.underserved is None else (yes if c.underserved else no)
-                for c in p.communes
+                "" if c.underserved is None else (yes if c.underserved else no) for c in p.communes
             ],
             _("poverty rate"): [c.poverty_rate_pct for c in p.communes],
         }
@@ -108,9 +107,7 @@ def render(p: CptsProfile) -> Section:
         paragraphs=paras,
         tables=[
             Table(
-                _("APL {year} against the département, the région and France").format(
-                    year=p.year
-                ),
+                _("APL {year} against the département, the région and France").format(year=p.year),
                 comp,
                 formats={**apl_fmt, _("inhabitants in under-served communes"): "percent"},
             ),
