@@ -99,8 +99,12 @@ def test_cpts_report_agrees_with_the_drees_file(france, drees, tmp_path, year):
     html = render_cpts_report(p, france.manifest, lang="fr")
     assert "classe T1" in html or "T1" in html
     assert f"{expected:.2f}".replace(".", ",") in html  # French decimals
-    for c in p.communes:
-        assert f"{c.apl:.2f}".replace(".", ",") in html
+    for c in p.communes:  # each commune's row carries its APL as published, in French
+        row = f">{c.code}</td>"
+        assert row in html
+        after = html.split(row, 1)[1].split("</tr>", 1)[0]
+        assert f"{c.apl:.3f}".replace(".", ",") in after
+        assert f"{c.apl_under65:.3f}".replace(".", ",") in after
 
 
 def test_cpts_comparators(france):
@@ -217,3 +221,12 @@ def test_poverty_per_commune_is_read(france, tmp_path):
     with pytest.raises(ValidationError, match="not a number") as err:
         FT.poverty(path, france.areas["area_code"])
     assert (err.value.column, err.value.row) == ("rate", 1)
+
+
+def test_zone_diagnosis_points_to_the_cpts_report(france):
+    """No population by sex and age: the zone diagnosis refuses and names ``mesocare cpts``."""
+    from mesocare.errors import MesocareError
+    from mesocare.services.diagnosis import diagnose
+
+    with pytest.raises(MesocareError, match="mesocare cpts"):
+        diagnose(france, "CPTS-LAON")

@@ -119,7 +119,12 @@ def render(p: CptsProfile) -> Section:
             Table(
                 _("Communes of the CPTS (DREES APL {year})").format(year=p.year),
                 communes,
-                formats={**apl_fmt, _("population"): "int", _("poverty rate"): "decimal1"},
+                formats={  # the APL as the DREES publishes it, to three decimals
+                    _("APL"): "decimal3",
+                    _("APL, GPs up to 65"): "decimal3",
+                    _("population"): "int",
+                    _("poverty rate"): "decimal1",
+                },
             ),
         ],
         data=p.model_dump(mode="json"),
