@@ -2,8 +2,8 @@
 
 ``tests/data/wallonia_zones_namur_liege.csv`` is a hand-written mapping (not an official OLS
 layout): eight municipalities around Namur (Namur, Andenne, Assesse, Fernelmont, Floreffe, Gesves,
-La Bruyère, Profondeville) and nine around Liège (Liège, Ans, Beyne-Heusay, Chaudfontaine,
-Flémalle, Grâce-Hollogne, Herstal, Saint-Nicolas, Seraing).
+La Bruyère, Profondeville) and seven around Liège (Liège, Ans, Flémalle, Grâce-Hollogne, Herstal,
+Saint-Nicolas, Seraing).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_zones_from_the_file_and_the_flemish_zones(belgium):
     brussels = belgium.areas["region_code"] == B.BRUSSELS
     assert set(zones[brussels.to_numpy()]) == {zones["21004"]}  # Bruzel: the whole region
     walloon = belgium.areas["region_code"] == B.WALLONIA
-    assert int(zones[walloon.to_numpy()].isna().sum()) == 262 - 17
+    assert int(zones[walloon.to_numpy()].isna().sum()) == 262 - 15
     assert belgium.unit_name("OLS-NAMUR") == "Namur et environs"
     parent = belgium.units.set_index("unit_code")["parent_code"]
     assert parent["OLS-NAMUR"] == B.WALLONIA
@@ -143,3 +143,16 @@ def test_zones_file_in_latin1_is_refused_and_nothing_stored(
     said = capsys.readouterr().out
     assert "not UTF-8" in said and "row 2" in said and str(bad) in said
     assert not out.exists()
+
+
+def test_2025_mergers_are_a_redraw_as_for_flanders(belgium, shared_data):
+    """The Flemish part redraws onto the 2025 municipalities as the Flemish import does."""
+    from mesocare.services.zoning import redraw_after_mergers
+    from mesocare.sources.be_mergers import code_map, read_mergers
+    from mesocare.zoning import ZoningParams
+
+    mapping = code_map(read_mergers(shared_data / "be_mergers_2025" / "fusies-2025.tsv"))
+    params = ZoningParams(min_population=75_000, max_population=125_000)
+    out = redraw_after_mergers(belgium, mapping, params, region_code=B.FLANDERS)
+    assert out.evaluation.summary["areas"] == 285
+    assert out.evaluation.summary["population"] == 6_629_143
