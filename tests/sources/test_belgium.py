@@ -156,3 +156,15 @@ def test_2025_mergers_are_a_redraw_as_for_flanders(belgium, shared_data):
     out = redraw_after_mergers(belgium, mapping, params, region_code=B.FLANDERS)
     assert out.evaluation.summary["areas"] == 285
     assert out.evaluation.summary["population"] == 6_629_143
+
+
+def test_brussels_bassins_replace_bruzel(shared_data, tmp_path, belgium):
+    """A Brussels *bassin* layout over all 19 municipalities replaces the one zone Bruzel."""
+    brussels = sorted(belgium.areas.loc[belgium.areas["region_code"] == B.BRUSSELS, "area_code"])
+    bruzel = belgium.areas.set_index("area_code").loc[brussels[0], "zone_code"]
+    path = tmp_path / "bassins.csv"
+    rows = [f"{c},BXL-{1 + i % 2},Bassin {1 + i % 2}" for i, c in enumerate(brussels)]
+    path.write_text("nis_code,zone_code,zone_name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    t = import_belgium(shared_data, zones=path)
+    assert bruzel not in t.zone_codes() and {"BXL-1", "BXL-2"} <= set(t.zone_codes())
+    assert int(t.population["count"].sum()) == 11_492_641
