@@ -63,7 +63,7 @@ def render(p: CptsProfile) -> Section:
     paras.append(
         _(
             "ACI amounts of class {klass} in contract year {year}, every mission deployed and "
-            "fully achieved: {total} a year (rules of `mesocare fund cpts`; the missions table is "
+            "fully achieved: {total} a year (rules of mesocare fund cpts; the missions table is "
             "an unconfirmed example)."
         ).format(klass=p.size_class, year=p.funding_year, total=fmt_eur(total))
     )
@@ -97,9 +97,10 @@ def render(p: CptsProfile) -> Section:
             _("under-served"): [
                 "" if c.underserved is None else (yes if c.underserved else no) for c in p.communes
             ],
-            _("poverty rate"): [c.poverty_rate_pct for c in p.communes],
         }
     )
+    if p.poverty_rate_pct is not None:
+        communes[_("poverty rate")] = [c.poverty_rate_pct for c in p.communes]
     apl_fmt = {_("APL"): "decimal2", _("APL, GPs up to 65"): "decimal2"}
     return Section(
         "cpts",
