@@ -34,6 +34,13 @@ def register(app: typer.Typer) -> None:
     app.command(
         "diagnose-all", help=_("Diagnose every zone of a territory and write an index page.")
     )(diagnose_all)
+    app.command(
+        "cpts",
+        help=_(
+            "Write a CPTS report: size class, DREES APL against département, région and France, "
+            "under-served share, poverty rate, ACI amounts (HTML or JSON)."
+        ),
+    )(cpts_report)
 
 
 def generate(
@@ -127,6 +134,35 @@ def diagnose(
         console.print(
             _("Report on zone {code} ({name}) written to {path}").format(
                 code=code, name=territory.unit_name(code), path=path
+            )
+        )
+
+
+def cpts_report(
+    territory_dir: Annotated[
+        Path, typer.Argument(help=_("A French territory (mesocare import france … --cpts FILE)"))
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("Report file to write"))],
+    cpts: Annotated[
+        str | None, typer.Option("--cpts", "-z", help=_("CPTS code or name (default: the first)"))
+    ] = None,
+    year: Annotated[int, typer.Option(help=_("Year of the DREES APL: 2022 or 2023"))] = 2023,
+) -> None:
+    from mesocare.reports.cpts import write_cpts_report
+    from mesocare.services.cpts import cpts_profile
+    from mesocare.services.diagnosis import resolve_zone
+    from mesocare.territory import load_territory
+
+    _refuse_inside(territory_dir, out)
+    territory = load_territory(territory_dir)
+    language = _language(territory)
+    with use_locale(language):
+        code = resolve_zone(territory, cpts)
+        profile = cpts_profile(territory, code, year=year)
+        path = write_cpts_report(profile, territory.manifest, out, lang=language)
+        console.print(
+            _("Report on CPTS {code} ({name}, class {klass}) written to {path}").format(
+                code=code, name=profile.name, klass=profile.size_class, path=path
             )
         )
 

@@ -22,7 +22,7 @@ class Table:
     frame: pd.DataFrame
     #: optional CSS class per cell, same shape as ``frame`` (e.g. "better", "worse", "similar")
     classes: pd.DataFrame | None = None
-    #: column → "int" | "decimal1" | "decimal2" | "percent" (values in percent) | "eur" | "text";
+    #: column → "int" | "decimal1" | "decimal2" | "decimal3" | "percent" (values in percent) | "eur" | "text";
     #: other columns are formatted by their type
     formats: Mapping[str, str] = field(default_factory=dict)
     #: column → definition, shown on hover over the header

@@ -25,6 +25,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "int": fmt_int,
     "decimal1": lambda v: fmt_decimal(v, 1),
     "decimal2": lambda v: fmt_decimal(v, 2),
+    "decimal3": lambda v: fmt_decimal(v, 3),
     "percent": fmt_percent,
     "eur": fmt_eur,
     "number": lambda v: fmt_number(v, 3 if abs(v) >= 1 else 2),

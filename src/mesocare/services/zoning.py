@@ -268,7 +268,11 @@ def redraw_after_mergers(
     *,
     region_code: str | None = None,
 ) -> MergerOutcome:
-    """Map the zones onto merged municipalities, flag splits and bounds, repair with few changes."""
+    """Map the zones onto merged municipalities, flag splits and bounds, repair with few changes.
+
+    Areas in no zone (e.g. Walloon municipalities outside the zones a user gave) take no part.
+    """
+    territory = territory.zoned()
     mask = None
     if region_code is not None:
         mask = (territory.areas["region_code"] == region_code).to_numpy()

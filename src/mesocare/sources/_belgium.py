@@ -16,8 +16,12 @@ TECHNICAL_ZONE_CODES = frozenset({"elz91", "elz92", "elz93", "elz99"})
 TECHNICAL_MUNICIPALITY_PREFIX = "9999"
 
 #: Regions by NIS code.
-FLANDERS, BRUSSELS = "02000", "04000"
-REGION_NAMES = {FLANDERS: "Flemish Region", BRUSSELS: "Brussels-Capital Region"}
+FLANDERS, WALLONIA, BRUSSELS = "02000", "03000", "04000"
+REGION_NAMES = {
+    FLANDERS: "Flemish Region",
+    WALLONIA: "Walloon Region",
+    BRUSSELS: "Brussels-Capital Region",
+}
 
 MUNICIPALITIES = Path("be_municipalities_2020/belgium.json")
 POPULATION_2020 = Path("be_municipalities_2020/bevolking_per_gemeente.csv")
@@ -35,3 +39,30 @@ def region_of(nis: str) -> str | None:
     if nis[0] in "1347" or nis[:2] in ("23", "24"):
         return FLANDERS
     return None
+
+
+def belgian_region_of(nis: str) -> str | None:
+    """The region of any Belgian municipality's NIS code (provinces 25, 5, 6, 8, 9: Wallonia);
+    None for the province codes 20001 and 20002 (Flemish and Walloon Brabant)."""
+    if nis.startswith("20"):
+        return None
+    return region_of(nis) or WALLONIA
+
+
+#: The 2019 recoding of Hainaut municipalities (arrondissements of La Louvière and of
+#: Mouscron created, Mouscron, Ath and Soignies redrawn; 1 January 2019): code used by the 2013
+#: tables → code of 2019–2024. Not in the open data folder; each pair checked against the
+#: populations of 2013 and 2020 (e.g. Manage 22,753 → 23,429).
+HAINAUT_2019_RECODING: dict[str, str] = {
+    "52043": "55086",  # Manage
+    "52063": "55085",  # Seneffe
+    "54007": "57096",  # Mouscron
+    "54010": "57097",  # Comines-Warneton
+    "55010": "51067",  # Enghien
+    "55022": "58001",  # La Louvière
+    "55023": "51069",  # Lessines
+    "55039": "51068",  # Silly
+    "56011": "58002",  # Binche
+    "56085": "58003",  # Estinnes
+    "56087": "58004",  # Morlanwelz
+}

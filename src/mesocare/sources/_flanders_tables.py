@@ -6,6 +6,7 @@ code map (:func:`code_map`) sends each to its 2020 municipality.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,14 +69,20 @@ def code_map(data: Path, codes_2020: set[str]) -> dict[str, str]:
     return mapping
 
 
-def _map_codes(codes: pd.Series, code_map: dict[str, str], file: Path, column: str) -> pd.Series:
-    """2020 codes of municipality codes; None outside Flanders and Brussels.
+#: The region of a NIS code among the regions imported, None outside them.
+RegionOf = Callable[[str], "str | None"]
 
-    A Flemish or Brussels code (by NIS structure) with no 2020 successor raises.
+
+def _map_codes(
+    codes: pd.Series, code_map: dict[str, str], file: Path, column: str, region: RegionOf
+) -> pd.Series:
+    """2020 codes of municipality codes; None outside the regions imported.
+
+    A code of those regions (by NIS structure) with no 2020 successor raises.
     """
     mapped = codes.map(code_map)
     is_muni = ~codes.str.endswith("000")
-    ours = codes.map(lambda c: region_of(c) is not None) & is_muni
+    ours = codes.map(lambda c: region(c) is not None) & is_muni
     lost = ours & mapped.isna()
     if bool(lost.any()):
         i = int(lost.to_numpy().nonzero()[0][0])
@@ -100,7 +107,14 @@ def band_of_upper(upper: int) -> str | None:
     return None
 
 
-def population(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd.DataFrame:
+def population(
+    data: Path,
+    munis: pd.DataFrame,
+    code_map: dict[str, str],
+    *,
+    region: RegionOf = region_of,
+    regions: tuple[str, ...] = (FLANDERS, BRUSSELS),
+) -> pd.DataFrame:
     path = data / AGE_SEX
     doc = R.read_json(path, "population by municipality, sex and age band ('facts' list)")
     if not isinstance(doc, dict) or not isinstance(doc.get("facts"), list):
@@ -139,17 +153,17 @@ def population(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd.
             expected="4, 9, …, 99 (upper bound of a 5-year band) or 100 (100+)",
         )
     facts["age_band"] = band
-    facts["area_code"] = _map_codes(facts["g"], code_map, path, "g")
+    facts["area_code"] = _map_codes(facts["g"], code_map, path, "g", region)
     ours = facts[facts["area_code"].notna()]
-    for region in (FLANDERS, BRUSSELS):  # every pre-2019 municipality found its 2020 successor
-        expected = facts.loc[facts["g"] == region, "M"].sum()
-        got = ours.loc[ours["area_code"].map(region_of) == region, "M"].sum()
+    for reg in regions:  # every pre-2019 municipality found its 2020 successor
+        expected = facts.loc[facts["g"] == reg, "M"].sum()
+        got = ours.loc[ours["area_code"].map(region) == reg, "M"].sum()
         if expected and got != expected:
             raise ValidationError(
                 f"municipalities of {AGE_STRUCTURE_YEAR} do not add up to the region",
                 file=path,
                 column="M",
-                row=f"g = {region}",
+                row=f"g = {reg}",
                 found=int(got),
                 expected=str(int(expected)),
             )
@@ -178,7 +192,7 @@ def population(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd.
             file=path,
             column="g",
             found=f"{counts['area_code'][empty].iloc[0]} ({counts['sex'][empty].iloc[0]})",
-            expected="facts for every municipality of Flanders and Brussels (or its predecessors)",
+            expected="facts for every municipality imported (or its predecessors)",
         )
     counts["count"] = largest_remainder(
         counts["base"].to_numpy(dtype=float),
@@ -207,7 +221,9 @@ def largest_remainder(weights: np.ndarray, totals: np.ndarray, groups: np.ndarra
 
 
 # ----- income -----------------------------------------------------------------------------------
-def income(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd.DataFrame:
+def income(
+    data: Path, munis: pd.DataFrame, code_map: dict[str, str], *, region: RegionOf = region_of
+) -> pd.DataFrame:
     path = data / INCOME
     cols = ["CD_YEAR", "CD_MUNTY_REFNIS", "MS_TOT_NET_TAXABLE_INC", "MS_TOT_RESIDENTS"]
     table = R.read_csv(
@@ -222,7 +238,7 @@ def income(data: Path, munis: pd.DataFrame, code_map: dict[str, str]) -> pd.Data
     code = R.nis_codes(table["CD_MUNTY_REFNIS"], path, "CD_MUNTY_REFNIS")
     frame = pd.DataFrame(
         {
-            "area_code": _map_codes(code, code_map, path, "CD_MUNTY_REFNIS"),
+            "area_code": _map_codes(code, code_map, path, "CD_MUNTY_REFNIS", region),
             "income": R.numbers(table["MS_TOT_NET_TAXABLE_INC"], path, "MS_TOT_NET_TAXABLE_INC"),
             "residents": R.numbers(table["MS_TOT_RESIDENTS"], path, "MS_TOT_RESIDENTS"),
         }

@@ -6,6 +6,7 @@ there; anything else raises a :class:`~mesocare.errors.ValidationError`.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -110,3 +111,56 @@ def numbers(values: pd.Series, file: Path, column: str, *, row_offset: int = 2) 
             expected="a number in every row",
         )
     return num
+
+
+def read_user_csv(path: Path, columns: list[str], what: str) -> pd.DataFrame:
+    """A CSV a user wrote (UTF-8, separated by ``,``, ``;`` or tabs), every cell as stripped text.
+
+    Refuses, naming the file and the row or column: a file that is not UTF-8 (the line of the
+    first bad byte), an empty file or one without data rows, a missing column. Rows are counted as
+    a user counts them: the first data row (after the header) is row 1.
+    """
+    require_file(path, what)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            "not UTF-8 text",
+            file=path,
+            row=line - 1 if line > 1 else None,
+            found=f"byte 0x{raw[exc.start]:02x} on line {line}",
+            expected=f"a UTF-8 CSV file ({what}); save it as 'CSV UTF-8'",
+        ) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ValidationError("empty file", file=path, expected=f"a header row and {what}")
+    header = lines[0]
+    sep = max(("\t", ";", ","), key=header.count)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ValidationError(
+            "not a readable CSV file", file=path, found=str(exc), expected=what
+        ) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    require_columns(df, columns, path)
+    df = df.apply(lambda col: col.str.strip())
+    blank = (df == "").all(axis=1)
+    df = df[~blank]
+    if df.empty:
+        raise ValidationError("no data rows", file=path, expected=what)
+    df.index = df.index + 1  # the row number a user sees (header not counted)
+    return df
+
+
+def refuse_row(df: pd.DataFrame, bad: pd.Series, message: str, file: Path, column: str, **kw: Any):  # type: ignore[no-untyped-def]
+    """Raise naming the first row of ``df`` where ``bad`` holds (``df`` from :func:`read_user_csv`)."""
+    if bool(bad.any()):
+        row = bad[bad].index[0]
+        raise ValidationError(
+            message, file=file, column=column, row=int(row), found=str(df.at[row, column]), **kw
+        )

@@ -57,6 +57,7 @@ from mesocare.sources._belgium import (
     REFERENCE_YEAR,
     REGION_NAMES,
     TECHNICAL_ZONE_CODES,
+    WALLONIA,
     ZONE_NAMES,
     ZONE_TABLE,
     region_of,
@@ -120,8 +121,11 @@ def import_flanders(data_dir: Path | str, *, progress: Progress | None = None) -
 
 
 # ----- areas ------------------------------------------------------------------------------------
-def _municipalities(data: Path) -> gpd.GeoDataFrame:
-    """The Flemish and Brussels municipalities with geometry (EPSG:31370) and 2020 population."""
+def _municipalities(
+    data: Path, region: T.RegionOf = region_of, regions: tuple[str, ...] = (FLANDERS, BRUSSELS)
+) -> gpd.GeoDataFrame:
+    """The municipalities of ``regions`` (default Flanders and Brussels; ``region`` tells a NIS
+    code's region) with geometry (EPSG:31370) and 2020 population."""
     path = R.require_file(data / MUNICIPALITIES, "TopoJSON of the municipalities (bmesuere)")
     try:
         gdf = gpd.read_file(path, layer="municipalities", engine="pyogrio")
@@ -151,7 +155,7 @@ def _municipalities(data: Path) -> gpd.GeoDataFrame:
                 expected="longitude/latitude (WGS84) of Belgian municipalities",
             )
         gdf = gdf.set_crs("EPSG:4326")
-    gdf["region_code"] = gdf["nis"].map(region_of)
+    gdf["region_code"] = gdf["nis"].map(region)
     gdf = gdf[gdf["region_code"].notna()].to_crs(CRS).reset_index(drop=True)
     geom = gdf.geometry
     invalid = ~geom.is_valid
@@ -164,6 +168,7 @@ def _municipalities(data: Path) -> gpd.GeoDataFrame:
     brussels = gdf["region_code"] == BRUSSELS
     bilingual = brussels & (gdf["name_nl"] != gdf["name_fr"])
     name = gdf["name_nl"].where(~bilingual, gdf["name_nl"] + " / " + gdf["name_fr"])
+    name = name.where(gdf["region_code"] != WALLONIA, gdf["name_fr"])
     pop = R.numbers(gdf["population"], path, "population", row_offset=1).astype("int64")
 
     csv = data / POPULATION_2020
@@ -201,15 +206,15 @@ def _municipalities(data: Path) -> gpd.GeoDataFrame:
             expected=f"{int(pop.iloc[i])} (population in {MUNICIPALITIES}) = Mannen + Vrouwen",
         )
     region_totals = totals["Totaal"]
-    for region in (FLANDERS, BRUSSELS):
-        got = int(pop[gdf["region_code"] == region].sum())
-        if region in region_totals.index and got != int(region_totals[region]):
+    for reg in regions:
+        got = int(pop[gdf["region_code"] == reg].sum())
+        if reg in region_totals.index and got != int(region_totals[reg]):
             raise ValidationError(
-                f"municipalities do not add up to the region {region}",
+                f"municipalities do not add up to the region {reg}",
                 file=csv,
-                row=f"NIS {region}",
+                row=f"NIS {reg}",
                 found=got,
-                expected=str(int(region_totals[region])),
+                expected=str(int(region_totals[reg])),
             )
     return gpd.GeoDataFrame(
         {

@@ -141,6 +141,12 @@ class Territory:
         ):
             known = set(u.loc[u["level"] == level, "unit_code"])
             _check_codes(a[col].dropna(), known, where("areas.gpkg"), col, f"{level} units")
+        for col, unit_level in S.ADMINISTRATIVE_LEVELS.items():
+            if col in a.columns:
+                known = set(u.loc[u["level"] == unit_level.value, "unit_code"])
+                _check_codes(
+                    a[col].dropna(), known, where("areas.gpkg"), col, f"{unit_level} units"
+                )
         dup = p.duplicated(["area_code", "sex", "age_band", "year"])
         if bool(dup.any()):
             raise ValidationError(
@@ -181,6 +187,32 @@ class Territory:
                 f"unknown zone '{zone_code}' in territory '{self.manifest.name}'; "
                 f"known zones: {shown}"
             )
+
+    def zoned(self) -> Territory:
+        """The territory restricted to the areas that belong to a zone (itself when all do).
+
+        Areas may lie outside every zone (a commune in no CPTS, a Walloon municipality outside
+        the zones a user gave); zone-level engines and the diagnosis work on this part, so a
+        region's comparators are those of its zoned areas.
+        """
+        inside = self.areas["zone_code"].notna()
+        if bool(inside.all()):
+            return self
+        codes = set(self.areas.loc[inside, "area_code"])
+
+        def keep(df: pd.DataFrame) -> pd.DataFrame:
+            if "area_code" not in df.columns:
+                return df
+            return df[df["area_code"].isin(codes)].reset_index(drop=True)
+
+        return replace(
+            self,
+            areas=self.areas[inside].reset_index(drop=True),
+            population=keep(self.population),
+            area_attributes=keep(self.area_attributes),
+            providers=keep(self.providers),
+            tables={k: keep(v) for k, v in self.tables.items()},
+        )
 
     def with_tables(self, **tables: pd.DataFrame) -> Territory:
         """A copy with optional tables added or replaced."""

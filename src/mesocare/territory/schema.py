@@ -45,11 +45,25 @@ class Discipline(StrEnum):
 
 
 class UnitLevel(StrEnum):
-    """Levels above the area: a vicinity network inside a zone inside a region."""
+    """Levels above the area: a vicinity network inside a zone inside a region.
+
+    An area may also name administrative levels between it and its region, each in its own
+    optional column of ``areas`` (:data:`ADMINISTRATIVE_LEVELS`): the French EPCI and
+    département. They do not nest with the zones: a zone (a CPTS) may cross them.
+    """
 
     NETWORK = "network"
     ZONE = "zone"
     REGION = "region"
+    INTERMUNICIPALITY = "intermunicipality"
+    DEPARTMENT = "department"
+
+
+#: Optional ``areas`` columns naming an administrative unit of the given level.
+ADMINISTRATIVE_LEVELS: dict[str, UnitLevel] = {
+    "intermunicipality_code": UnitLevel.INTERMUNICIPALITY,
+    "department_code": UnitLevel.DEPARTMENT,
+}
 
 
 AREAS = TableSchema(
@@ -59,7 +73,8 @@ AREAS = TableSchema(
         Column("name", Kind.TEXT),
         Column("level", Kind.TEXT),
         Column("network_code", Kind.TEXT, nullable=True),
-        Column("zone_code", Kind.TEXT),
+        # an area outside every zone (a commune in no CPTS) has none
+        Column("zone_code", Kind.TEXT, nullable=True),
         Column("region_code", Kind.TEXT),
         Column("area_km2", Kind.FLOAT, min_value=0.0),
     ),

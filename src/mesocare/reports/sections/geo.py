@@ -19,7 +19,7 @@ class ZoneGeometry:
     @classmethod
     def of(cls, territory: Territory, zone: str) -> ZoneGeometry:
         a = territory.areas
-        sel = a[(a["zone_code"] == zone).to_numpy()]
+        sel = a[(a["zone_code"] == zone).fillna(False).to_numpy(dtype=bool)]
         return cls(sel[["area_code", "name", "network_code", "geometry"]].reset_index(drop=True))
 
     def aligned(self, codes: list[str]) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from mesocare import __version__
-from mesocare.errors import UnknownCodeError
+from mesocare.errors import MesocareError, UnknownCodeError
 from mesocare.indicators import INDICATORS
 from mesocare.services.diagnosis import access, other, themes
 from mesocare.services.diagnosis.findings import zone_findings
@@ -53,6 +53,12 @@ def diagnose(
 ) -> ZoneDiagnosis:
     """The diagnosis of one zone; pass ``shared`` to reuse territory-wide results across zones."""
     territory.require_zone(zone)
+    if territory.population.empty:
+        raise MesocareError(
+            f"territory '{territory.manifest.name}' has no population by sex and age, which the "
+            "zone diagnosis needs; for a French CPTS write its report with "
+            f"`mesocare cpts TERRITORY --cpts {zone} --out FILE.html`"
+        )
     sh = shared if shared is not None else TerritoryResults(territory)
 
     def step(name: str) -> None:

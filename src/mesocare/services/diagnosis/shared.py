@@ -38,7 +38,8 @@ class TerritoryResults:
     """The shared, lazily computed results of one territory (see the module docstring)."""
 
     def __init__(self, territory: Territory) -> None:
-        self.territory = territory
+        #: areas outside every zone take no part in zone results (see ``Territory.zoned``)
+        self.territory = territory.zoned()
 
     def prepare(self) -> None:
         """Compute every territory-wide result now (before forking workers that share them)."""
