@@ -141,6 +141,16 @@ class RoadNetwork:
         )
         return cls(graph, np.asarray(x), np.asarray(y), crs, connector_speed_kmh)
 
+    def covered(self, origins: Locations, tolerance_m: float = 250.0) -> np.ndarray:
+        """Whether each origin lies within the extract: inside the convex hull of the network's
+        nodes, or within ``tolerance_m`` of it."""
+        import shapely
+
+        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([self.node_x, self.node_y])))
+        return np.asarray(
+            shapely.dwithin(hull, shapely.points(origins.x, origins.y), tolerance_m), dtype=bool
+        )
+
     def travel_times(
         self, origins: Locations, destinations: Locations, max_minutes: float
     ) -> TravelTimes:
