@@ -19,7 +19,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             return None
         return Section(
             "accessibility",
-            _("Access to GPs and where new GPs would help"),
+            _("Access to general practitioners"),
             paragraphs=[
                 _(
                     "Accessibility and GP shortage are not computed: the territory has no "
