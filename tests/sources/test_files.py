@@ -95,7 +95,7 @@ def test_helsinki_from_files_gives_road_accessibility_from_the_cli(tmp_path, hel
     r = run("access", "compute", str(out), "--pbf", str(helsinki_pbf), "--out", str(res))
     assert r.exit_code == 0, r.output
     table = pd.read_csv(res)
-    assert len(table) == 12 and (table["accessibility"] > 0).sum() >= 8
+    assert len(table) == 12 and (table["accessibility"] > 0).all()  # no cell left at 0
     # 2.5 FTE for 18,600 people: E2SFCA in FTE per 1,000 is about 2.5 / 18.6 where all is in reach
     zone = float(np.average(table["accessibility"], weights=table["population"]))
     assert 0.05 < zone < 0.3
