@@ -29,9 +29,16 @@ def helsinki_pbf() -> Path:
     return path
 
 
-def test_totals_are_spread_and_the_utm_zone_is_chosen(tmp_path):
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_totals_are_spread_and_the_utm_zone_is_chosen(tmp_path, suffix):
     f = write_inputs(tmp_path)
-    done = import_files(f["areas"], f["population"], year=2024, name="Helsinki")
+    pop = tmp_path / f"population{suffix}"
+    frame = pd.DataFrame({"area_code": CODES, "population": POPULATION})
+    if suffix == ".parquet":
+        frame.to_parquet(pop, index=False)
+    elif suffix == ".xlsx":
+        frame.to_excel(pop, index=False)
+    done = import_files(f["areas"], pop, year=2024, name="Helsinki")
     t = done.territory
     assert done.crs == "EPSG:32635" and done.crs_chosen  # Helsinki: UTM zone 35 north
     assert t.areas.crs.to_epsg() == 32635

@@ -349,3 +349,12 @@ def test_a_provider_csv_makes_the_accessibility_section_appear(flanders, tmp_pat
     sections = build_report(after, ZoneGeometry.of(after_t, "elz19")).sections
     acc = next(s for s in sections if s.id == "accessibility")
     assert not any("not computed" in p for p in acc.paragraphs) and acc.tables
+
+
+def test_without_the_precise_layer_the_simplified_outline_is_used_and_said(shared_data, tmp_path):
+    broken = _broken_copy(shared_data, tmp_path / "d", B.PRECISE_MUNICIPALITIES)
+    t = import_flanders(broken)
+    g = t.manifest.area_geometry
+    assert g is not None and g.area_km2 == g.drawing and "simplified" in g.area_km2
+    leuven = t.areas.set_index("area_code")["area_km2"]["24062"]
+    assert leuven == pytest.approx(62.06, rel=0.01)  # 7% above the precise 57.50 km²

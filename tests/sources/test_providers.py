@@ -111,6 +111,26 @@ def test_own_mapping_file_and_append(territory, tmp_path):
     assert sorted(again.by_discipline.items()) == [("gp", 1), ("pharmacist", 1)]
 
 
+def test_riziv_list_as_xlsx_with_numeric_codes(territory, tmp_path):
+    """Excel turns NIS-like codes into numbers; names are joined; other professions skipped."""
+    pd.DataFrame(
+        {
+            "RIZIV-nummer": ["1-12345-67-001", "1-12345-67-002", "4-000-01"],
+            "Voornaam": ["Jan", "Els", "Piet"],
+            "Naam": ["Peeters", "Janssens", "Claes"],
+            "Beroep": ["Huisarts", "Apotheker", "Audioloog"],
+            "NIS-code": [75101, 75107, 75107],
+        }
+    ).to_excel(tmp_path / "riziv.xlsx", index=False)
+    done = import_providers(territory, tmp_path / "riziv.xlsx", preset="riziv")
+    p = done.territory.providers
+    assert (done.added, done.skipped) == (2, 1)
+    assert p[["name", "discipline", "area_code"]].values.tolist() == [
+        ["Jan Peeters", "gp", "75101"],
+        ["Els Janssens", "pharmacist", "75107"],
+    ]
+
+
 def test_mapping_and_preset_together_are_refused(territory, tmp_path):
     with pytest.raises(ParameterError, match="not both"):
         import_providers(
