@@ -82,6 +82,35 @@ def test_counts_by_sex_and_band_zones_from_a_table_and_a_named_crs(tmp_path):
     )
 
 
+def test_shapefile_with_zones_and_regions_as_columns_of_the_layer(tmp_path):
+    """A Shapefile cuts field names to 10 characters: the mapping reads them back."""
+    from tests.sources.helpers import grid
+
+    layer = (
+        grid()
+        .assign(
+            nis=CODES,
+            zone_code=["A"] * 4 + ["B"] * 8,
+            zone_name=["Alpha"] * 4 + ["Beta"] * 8,
+            region_code="FI",
+            region_name="Uusimaa",
+        )
+        .drop(columns="area_code")
+    )
+    with pytest.warns((UserWarning, RuntimeWarning)):
+        layer.to_file(tmp_path / "cells.shp", engine="pyogrio")
+    pd.DataFrame({"nis": CODES, "population": POPULATION}).to_csv(tmp_path / "p.csv", index=False)
+    t = import_files(
+        tmp_path / "cells.shp",
+        tmp_path / "p.csv",
+        year=2024,
+        columns={"area_code": "nis", "region_code": "region_cod", "region_name": "region_nam"},
+    ).territory
+    assert t.zone_codes() == ["A", "B"] and t.unit_name("B") == "Beta"
+    assert t.units.set_index("unit_code").loc["A", "parent_code"] == "FI"
+    assert t.unit_name("FI") == "Uusimaa" and len(t.areas) == 12
+
+
 def test_a_geographic_crs_is_refused(tmp_path):
     f = write_inputs(tmp_path)
     with pytest.raises(ParameterError, match="not a projected"):
