@@ -161,6 +161,23 @@ def test_an_extract_that_misses_part_of_the_territory_is_refused(
     assert not (tmp_path / "a.csv").exists()
 
 
+def test_a_discipline_without_providers_is_refused_from_the_cli(tmp_path, monkeypatch, capsys):
+    f = write_inputs(tmp_path / "in")
+    code, _ = run_main(
+        monkeypatch, capsys, "import", "files", "--areas", str(f["areas"]),
+        "--population", str(f["population"]), "--providers", str(f["providers"]),
+        "--year", "2024", "--out", str(tmp_path / "t"),
+    )  # fmt: skip
+    assert code == 0
+    res = tmp_path / "a.csv"
+    args = ["access", "compute", str(tmp_path / "t"), "-o", str(res), "--discipline"]
+    code, text = run_main(monkeypatch, capsys, *args, "home_nurse")
+    assert code == 2 and "no provider of the discipline 'home_nurse'" in text
+    assert not res.exists()
+    code, text = run_main(monkeypatch, capsys, *args, "gp")
+    assert code == 0 and res.exists() and "gp FTE per 1,000" in text
+
+
 def test_no_provider_of_the_discipline_is_not_computed(tmp_path, monkeypatch, capsys):
     from mesocare.territory import save_territory
 

@@ -84,6 +84,18 @@ def files(
     providers: Annotated[
         Path | None, typer.Option("--providers", help=_("Provider list (see 'providers import')"))
     ] = None,
+    providers_preset: Annotated[
+        str | None,
+        typer.Option(
+            "--providers-preset",
+            metavar="sociale-kaart|riziv|rpps|finess",
+            help=_("A packaged column mapping for the provider list"),
+        ),
+    ] = None,
+    providers_mapping: Annotated[
+        Path | None,
+        typer.Option("--providers-mapping", help=_("Column mapping of the provider list (TOML)")),
+    ] = None,
     crs: Annotated[
         str | None,
         typer.Option("--crs", help=_("Metric CRS, e.g. EPSG:3067 (default: the UTM zone)")),
@@ -108,6 +120,7 @@ def files(
 ) -> None:
     from mesocare.errors import ParameterError
     from mesocare.sources.files import import_files
+    from mesocare.sources.providers import load_mapping
     from mesocare.territory import save_territory
 
     mapping: dict[str, str] = {}
@@ -126,6 +139,7 @@ def files(
         name=name,
         layer=layer,
         columns=mapping,
+        provider_mapping=load_mapping(providers_mapping, providers_preset),
     )
     save_territory(done.territory, out)
     t = done.territory

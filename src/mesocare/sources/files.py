@@ -11,7 +11,7 @@
   ``network_code``, ``network_name``, ``region_code``, ``region_name``, either in a mapping table
   (CSV/XLSX/Parquet with ``area_code``) or as columns of the area layer. Without any, every area is
   in one zone ``Z1`` of one region ``R1``.
-- **providers**: see :mod:`mesocare.sources.providers` (the field names as columns).
+- **providers**: see :mod:`mesocare.sources.providers` (the field names as columns, or a mapping).
 
 Column names can be mapped: ``{"area_code": "nis"}`` renames ``nis`` to ``area_code`` in every
 file; ``{"population.area_code": "NIS"}`` only in that one (prefixes ``areas.``, ``population.``,
@@ -33,7 +33,7 @@ from shapely.geometry import MultiPolygon
 from mesocare.errors import ParameterError, ValidationError
 from mesocare.sources import _read as R
 from mesocare.sources._population_file import read_population
-from mesocare.sources.providers import empty_providers, read_providers
+from mesocare.sources.providers import ProviderMapping, empty_providers, read_providers
 from mesocare.territory import Manifest, Source, Territory
 
 LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
@@ -59,6 +59,7 @@ def import_files(
     name: str | None = None,
     layer: str | None = None,
     columns: Mapping[str, str] | None = None,
+    provider_mapping: ProviderMapping | None = None,
 ) -> FilesImport:
     """Build and check a territory from the files (nothing is written)."""
     cols = dict(columns or {})
@@ -109,7 +110,7 @@ def import_files(
         manifest, geometry, units, pop, attrs, empty_providers(), source=str(areas)
     )
     if providers is not None:
-        read = read_providers(Path(providers), territory)
+        read = read_providers(Path(providers), territory, provider_mapping)
         src = Source(name=f"Care providers: {Path(providers).name}", licence=USER_LICENCE)
         territory = Territory.build(
             manifest.model_copy(update={"sources": [*sources, src]}),
