@@ -131,6 +131,18 @@ def test_riziv_list_as_xlsx_with_numeric_codes(territory, tmp_path):
     ]
 
 
+def test_a_list_with_only_skipped_disciplines_is_refused(territory, tmp_path):
+    from mesocare.errors import ValidationError
+
+    before = load_territory(territory).providers
+    pd.DataFrame(
+        {"Voornaam": ["A"], "Naam": ["B"], "Beroep": ["Audioloog"], "NIS-code": ["75101"]}
+    ).to_csv(tmp_path / "r.csv", sep=";", index=False)
+    with pytest.raises(ValidationError, match="column 'Beroep'"):
+        import_providers(territory, tmp_path / "r.csv", preset="riziv")
+    assert load_territory(territory).providers.equals(before)
+
+
 def test_mapping_and_preset_together_are_refused(territory, tmp_path):
     with pytest.raises(ParameterError, match="not both"):
         import_providers(

@@ -140,6 +140,13 @@ def read_providers(
     rows = pd.Series(np.arange(len(df)) + 2, index=df.index)  # header = row 1
 
     discipline, keep = _disciplines(df, cols.discipline, m, path)
+    if not bool(keep.any()):
+        raise ValidationError(
+            "no row of a discipline the mapping reads",
+            file=path,
+            column=" | ".join(_as_list(cols.discipline)),
+            expected="words of the mapping's [disciplines] or discipline values",
+        )
     df, rows, discipline = df[keep], rows[keep], discipline[keep]
     name = _joined(df, cols.name, " ")
     _require_filled(name, _as_list(cols.name)[0], rows, path, "a name")
