@@ -46,6 +46,11 @@ class ValidationError(MesocareError):
         super().__init__(msg)
 
 
+class NotComputedError(MesocareError):
+    """A result the data cannot support (no provider of a discipline, a road extract that misses
+    areas): it is not computed, rather than shown as zeros; the message says why."""
+
+
 class UnknownCodeError(MesocareError):
     """A code (area, zone, network, discipline…) that the territory does not know."""
 

@@ -40,8 +40,8 @@ def _dijkstra(graph: sp.csr_matrix, source: int) -> dict[int, float]:
 
 def test_helsinki_times_match_plain_dijkstra(network):
     rng = np.random.default_rng(0)
-    n = len(network.node_x)
-    o_nodes, d_nodes = rng.choice(n, 25, replace=False), rng.choice(n, 10, replace=False)
+    snap = network.snap_nodes  # points are joined to the largest strongly connected part
+    o_nodes, d_nodes = rng.choice(snap, 25, replace=False), rng.choice(snap, 10, replace=False)
     origins = Locations(np.arange(25), network.node_x[o_nodes], network.node_y[o_nodes])
     dests = Locations(np.arange(10), network.node_x[d_nodes], network.node_y[d_nodes])
     t = network.travel_times(origins, dests, 6.0)
@@ -58,6 +58,24 @@ def test_helsinki_times_match_plain_dijkstra(network):
                 assert stored[i, j] and got[i, j] == pytest.approx(want, abs=1e-9)
             else:
                 assert not stored[i, j]
+
+
+def test_points_join_the_largest_strongly_connected_part(network):
+    """Every node of that part reaches every other; a point beside a cut-off one-way stub is
+    joined to it, not to the stub (which would reach nothing: a silent 0)."""
+    snap = network.snap_nodes
+    assert 0.8 * len(network.node_x) < len(snap) < len(network.node_x)
+    hub = int(snap[0])
+    stubs = [
+        int(u)
+        for u in np.setdiff1d(np.arange(len(network.node_x)), snap)
+        if hub not in _dijkstra(network.graph, int(u))  # the stub cannot reach the hub by road
+    ]
+    assert stubs
+    two = [stubs[0], hub]
+    pts = Locations(np.arange(2), network.node_x[two], network.node_y[two])
+    t = network.travel_times(pts, pts, 60.0).minutes.toarray()
+    assert t[0, 1] > 0 and t[1, 0] > 0  # both ways, through the stub's nearest joined node
 
 
 def test_helsinki_network_is_plausible(network):

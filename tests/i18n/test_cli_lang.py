@@ -84,6 +84,6 @@ def test_every_command_module_registers(env):
     app = build_app("fr")
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     assert {"demo", "generate", "diagnose", "diagnose-all"} <= names  # cli/territory.py
-    assert {"import", "fund", "health", "zone", "access"} <= names
+    assert {"import", "fund", "health", "zone", "access", "providers"} <= names
     assert {"serve", "users", "records"} <= names  # cli/platform.py
-    assert len(COMMAND_MODULES) == 7
+    assert len(COMMAND_MODULES) == 8

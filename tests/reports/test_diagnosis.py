@@ -107,6 +107,12 @@ def test_report_without_providers_says_so(leuven):
         s for s in build_report(d, ZoneGeometry.of(t, "Z01")).sections if s.id == "supply"
     )
     assert any("no provider data" in p for p in supply.paragraphs)
+    assert any("mesocare providers import" in p for p in supply.paragraphs)
+    access = next(
+        s for s in build_report(d, ZoneGeometry.of(t, "Z01")).sections if s.id == "accessibility"
+    )
+    assert "not computed" in access.paragraphs[0] and "'gp'" in access.paragraphs[0]
+    assert [n.theme for n in d.not_computed] == ["shortage", "accessibility"]
 
 
 def test_write_is_atomic(diagnosis, geometry, tmp_path, monkeypatch):

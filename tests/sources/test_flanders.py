@@ -296,3 +296,65 @@ def test_pre_2019_code_without_successor(shared_data, tmp_path):
     with pytest.raises(ValidationError, match="no 2020 successor") as err:
         import_flanders(broken)
     assert err.value.found == "44049" and err.value.column == "g"
+
+
+# ----- true areas and providers ---------------------------------------------------------------
+def test_leuven_area_comes_from_the_precise_2024_layer(flanders):
+    """57.50 km² on the precise 2024 map (the simplified outline gives 62.06 km²)."""
+    km2 = flanders.areas.set_index("area_code")["area_km2"]
+    assert km2["24062"] == pytest.approx(57.50, rel=0.005)
+    g = flanders.manifest.area_geometry
+    assert g is not None and "gemeente2024" in g.area_km2 and "simplified" in g.drawing
+    # the drawn outline is still the simplified one
+    drawn = flanders.areas.set_index("area_code").geometry["24062"].area / 1e6
+    assert drawn > 60
+
+
+def test_a_provider_csv_makes_the_accessibility_section_appear(flanders, tmp_path):
+    from mesocare.reports.diagnosis import build_report, render_report
+    from mesocare.reports.sections.geo import ZoneGeometry
+    from mesocare.services.diagnosis import diagnose
+    from mesocare.services.providers import import_providers
+
+    folder = save_territory(flanders, tmp_path / "fl")
+    before = diagnose(flanders, "elz19")
+    assert before.themes.accessibility is None
+    assert {(n.theme, n.reason) for n in before.not_computed} == {
+        ("shortage", "no_providers"),
+        ("accessibility", "no_providers"),
+    }
+    geo = ZoneGeometry.of(flanders, "elz19")
+    section = next(s for s in build_report(before, geo).sections if s.id == "accessibility")
+    assert "not computed" in section.paragraphs[0]
+    assert "mesocare providers import" in section.paragraphs[0]
+    sources = next(s for s in build_report(before, geo).sections if s.id == "sources")
+    assert any("gemeente2024" in p for p in sources.paragraphs)
+    assert '"not_computed"' in render_report(before, geo, "json")
+
+    csv = tmp_path / "providers.csv"
+    pd.DataFrame(
+        {
+            "name": ["Dr A", "Dr B", "Dr C", "Apotheek D"],
+            "discipline": ["gp", "gp", "gp", "pharmacist"],
+            "area_code": ["24062", "24062", "24001", "24062"],
+            "fte": [1.0, 0.8, 1.0, 1.0],
+            "age": [45, 62, None, 50],
+        }
+    ).to_csv(csv, index=False)
+    done = import_providers(folder, csv)
+    assert done.added == 4
+    after_t = load_territory(folder)
+    after = diagnose(after_t, "elz19")
+    assert after.themes.accessibility is not None and after.not_computed == []
+    sections = build_report(after, ZoneGeometry.of(after_t, "elz19")).sections
+    acc = next(s for s in sections if s.id == "accessibility")
+    assert not any("not computed" in p for p in acc.paragraphs) and acc.tables
+
+
+def test_without_the_precise_layer_the_simplified_outline_is_used_and_said(shared_data, tmp_path):
+    broken = _broken_copy(shared_data, tmp_path / "d", B.PRECISE_MUNICIPALITIES)
+    t = import_flanders(broken)
+    g = t.manifest.area_geometry
+    assert g is not None and g.area_km2 == g.drawing and "simplified" in g.area_km2
+    leuven = t.areas.set_index("area_code")["area_km2"]["24062"]
+    assert leuven == pytest.approx(62.06, rel=0.01)  # 7% above the precise 57.50 km²

@@ -3,20 +3,23 @@ network, scipy's csgraph Dijkstra computes many-to-many shortest times.
 
 Edge time = length ÷ speed, the speed from the ``maxspeed`` tag when numeric, otherwise a default
 per ``highway`` class (a parameter). One-way streets are respected. Each origin and destination is
-joined to its nearest network node at ``connector_speed_kmh`` along the straight line.
+joined to its nearest node of the network's largest strongly connected part (a one-way stub cut
+off at the extract's edge would reach nothing and give a silent 0) at ``connector_speed_kmh``
+along the straight line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from mesocare.accessibility.travel import Locations, TravelTimes
@@ -141,13 +144,32 @@ class RoadNetwork:
         )
         return cls(graph, np.asarray(x), np.asarray(y), crs, connector_speed_kmh)
 
+    @cached_property
+    def snap_nodes(self) -> np.ndarray:
+        """Indices of the nodes origins and destinations are joined to: the largest strongly
+        connected component, where every node reaches every other."""
+        _, label = connected_components(self.graph, directed=True, connection="strong")
+        return np.flatnonzero(label == np.bincount(label).argmax())
+
+    def covered(self, origins: Locations, tolerance_m: float = 250.0) -> np.ndarray:
+        """Whether each origin lies within the extract: inside the convex hull of the network's
+        nodes, or within ``tolerance_m`` of it."""
+        import shapely
+
+        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([self.node_x, self.node_y])))
+        return np.asarray(
+            shapely.dwithin(hull, shapely.points(origins.x, origins.y), tolerance_m), dtype=bool
+        )
+
     def travel_times(
         self, origins: Locations, destinations: Locations, max_minutes: float
     ) -> TravelTimes:
-        tree = cKDTree(np.column_stack([self.node_x, self.node_y]))
+        snap = self.snap_nodes
+        tree = cKDTree(np.column_stack([self.node_x[snap], self.node_y[snap]]))
         per_min = self.connector_speed_kmh * 1000.0 / 60.0
         od, on = tree.query(np.column_stack([origins.x, origins.y]))
         dd, dn = tree.query(np.column_stack([destinations.x, destinations.y]))
+        on, dn = snap[on], snap[dn]
         o_conn, d_conn = od / per_min, dd / per_min
         rows, cols, vals = [], [], []
         uniq, inv = np.unique(dn, return_inverse=True)

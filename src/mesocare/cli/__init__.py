@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "health",
     "zone",
     "access",
+    "providers",
     "platform",
 )
 _loaded_language: str | None = None

@@ -34,6 +34,9 @@ AplParamsOpt = Annotated[
 AplVintageOpt = Annotated[
     str, typer.Option(help=_("Packaged DREES APL vintage: 2023 (default) or 2022"))
 ]
+DisciplineOpt = Annotated[
+    str, typer.Option(help=_("Providers of this discipline (gp, home_nurse, pharmacist …)"))
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -50,12 +53,21 @@ def _request(
     crs: str,
     apl_params: Path | None = None,
     apl_vintage: str = "2023",
+    discipline: str = "gp",
 ):
     from mesocare.accessibility import CrowFly, MatrixFile, TravelTimeProvider, load_apl_params
     from mesocare.accessibility.road import RoadNetwork
     from mesocare.errors import ParameterError
     from mesocare.services.accessibility import AccessRequest
+    from mesocare.territory import Discipline
 
+    known = [d.value for d in Discipline]
+    if discipline not in known:
+        raise ParameterError(
+            _("--discipline: unknown '{found}'; expected one of {known}").format(
+                found=discipline, known=", ".join(known)
+            )
+        )
     if matrix is not None and pbf is not None:
         raise ParameterError(_("give either --matrix or --pbf, not both"))
     travel: TravelTimeProvider
@@ -66,7 +78,13 @@ def _request(
     else:
         travel = CrowFly(detour_factor=detour, speed_kmh=speed)
     apl = load_apl_params(apl_params, vintage=apl_vintage)
-    return AccessRequest(method=method, travel=travel, max_minutes=max_minutes, apl=apl)  # type: ignore[arg-type]
+    return AccessRequest(
+        method=method,  # type: ignore[arg-type]
+        travel=travel,
+        max_minutes=max_minutes,
+        apl=apl,
+        discipline=discipline,  # type: ignore[arg-type]
+    )
 
 
 @access_app.command(
@@ -86,6 +104,7 @@ def compute(
     max_minutes: MinutesOpt = 30.0,
     apl_params: AplParamsOpt = None,
     apl_vintage: AplVintageOpt = "2023",
+    discipline: DisciplineOpt = "gp",
     units_out: Annotated[
         Path | None, typer.Option(help=_("Per network/zone/region table (.csv)"))
     ] = None,
@@ -106,6 +125,7 @@ def compute(
             str(territory.areas.crs),
             apl_params,
             apl_vintage,
+            discipline,
         )
         res = compute_accessibility(territory, req)
         bar.advance(task)

@@ -32,9 +32,10 @@ from mesocare.accessibility import (
     weighted_by_unit,
 )
 from mesocare.accessibility.decay import Decay
+from mesocare.accessibility.road import RoadNetwork
 from mesocare.atomic import path_write
-from mesocare.errors import ParameterError, UnknownCodeError
-from mesocare.i18n import N_
+from mesocare.errors import NotComputedError, ParameterError, UnknownCodeError
+from mesocare.i18n import N_, _, fmt_int, fmt_percent
 from mesocare.territory import Discipline, Territory
 
 
@@ -137,12 +138,47 @@ def _supply(territory: Territory, request: AccessRequest) -> tuple[Locations, np
     return Locations(prov["provider_id"].to_numpy(), x, y), amount
 
 
+def check_computable(
+    territory: Territory, request: AccessRequest, origins: Locations | None = None
+) -> None:
+    """Refuse (:class:`~mesocare.errors.NotComputedError`) what would only print zeros: no
+    provider of the discipline, or a road extract that does not cover every area."""
+    d = request.discipline.value
+    if not bool((territory.providers["discipline"].astype(str) == d).any()):
+        raise NotComputedError(
+            _(
+                "accessibility and shortage not computed: the territory has no provider of the "
+                "discipline '{discipline}' (every score would be 0 and every area in shortage); "
+                "import a provider list with 'mesocare providers import TERRITORY FILE'"
+            ).format(discipline=d)
+        )
+    if isinstance(request.travel, RoadNetwork):
+        o = origins if origins is not None else _origins(territory)
+        inside = request.travel.covered(o)
+        if not bool(inside.all()):
+            missed = o.codes[~inside]
+            shown = ", ".join(map(str, missed[:5])) + (" …" if len(missed) > 5 else "")
+            raise NotComputedError(
+                _(
+                    "accessibility not computed: the road extract covers {share} of the "
+                    "territory's areas ({n} of {of}); outside it: {codes}. Use an extract that "
+                    "covers the whole territory."
+                ).format(
+                    share=fmt_percent(float(inside.mean()), fraction=True),
+                    n=fmt_int(int(inside.sum())),
+                    of=fmt_int(len(inside)),
+                    codes=shown,
+                )
+            )
+
+
 def compute_accessibility(
     territory: Territory, request: AccessRequest | None = None
 ) -> AccessResult:
     """Accessibility of every area of the territory, aggregated to networks, zones and regions."""
     req = request or AccessRequest()
     origins = _origins(territory)
+    check_computable(territory, req, origins)
     dests, supply = _supply(territory, req)
     times = req.travel.travel_times(origins, dests, req.weights.max_minutes)
     pop, demand = _demand(territory, req)

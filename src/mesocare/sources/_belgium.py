@@ -27,6 +27,8 @@ MUNICIPALITIES = Path("be_municipalities_2020/belgium.json")
 POPULATION_2020 = Path("be_municipalities_2020/bevolking_per_gemeente.csv")
 ZONE_TABLE = Path("be_area_levels/aggregatietabellen/gemeente2024_elz.xlsx")
 ZONE_NAMES = Path("be_area_levels/gebiedsdefinities/elz.xlsx")
+#: the precise 2024 municipal boundaries (Flanders and Brussels, EPSG:31370): areas in km²
+PRECISE_MUNICIPALITIES = Path("be_area_levels/shapefiles/gemeente2024.shp")
 SECTORS = Path("be_area_levels/aggregatietabellen/statsec2024_gemeente2024.xlsx")
 AGE_SEX = Path("be_population_age_sex/population_age_gender.json")
 INCOME = Path("be_income_municipality/TF_PSNL_INC_TAX_MUNTY.txt")

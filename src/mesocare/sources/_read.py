@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,70 @@ def read_csv(path: Path, columns: list[str], what: str, **kwargs: Any) -> pd.Dat
         ) from exc
     require_columns(df, columns, path)
     return df
+
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx")
+
+
+def read_table(
+    path: Path,
+    what: str,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """A CSV (delimiter sniffed unless given), Parquet or XLSX table, every cell as text.
+
+    Empty cells are missing values; headers are stripped. Errors name the file.
+    """
+    require_file(path, what)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise ValidationError(
+            "unsupported table format",
+            file=path,
+            found=suffix or "no extension",
+            expected=f"a table file ({', '.join(TABLE_SUFFIXES)}) with {what}",
+        )
+    try:
+        if suffix == ".parquet":
+            df = pd.read_parquet(path)
+        elif suffix == ".xlsx":
+            df = pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
+        else:
+            df = pd.read_csv(
+                path,
+                sep=delimiter,
+                engine="python" if delimiter is None else "c",
+                dtype=str,
+                encoding=encoding,
+                skipinitialspace=True,
+            )
+    except Exception as exc:  # pandas, pyarrow and openpyxl raise many kinds on a damaged file
+        raise ValidationError(
+            "not a readable table",
+            file=path,
+            found=f"{type(exc).__name__}: {str(exc)[:120]}",
+            expected=f"a {suffix[1:].upper()} file with {what}",
+        ) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if df.columns.duplicated().any():
+        raise ValidationError(
+            "duplicate column", file=path, column=str(df.columns[df.columns.duplicated()][0])
+        )
+    return df.reset_index(drop=True).astype("string").apply(lambda c: c.str.strip())
+
+
+def renamed(df: pd.DataFrame, columns: Mapping[str, str], kind: str) -> pd.DataFrame:
+    """``df`` with the user's column names mapped to the field names: ``{"area_code": "nis"}``
+    applies to every file, ``{"population.area_code": "NIS"}`` only to files of that ``kind``."""
+    ren = {}
+    for key, source in columns.items():
+        scope, _, field = key.rpartition(".")
+        if scope in ("", kind) and source in df.columns:
+            ren[source] = field
+    return df.rename(columns=ren)
 
 
 def read_json(path: Path, what: str) -> Any:

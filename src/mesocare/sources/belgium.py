@@ -94,17 +94,30 @@ def import_belgium(
     done(STEPS[3])
     attributes = T.income(data, munis, code_map, region=belgian_region_of)
     done(STEPS[4])
+    # km² from the precise 2024 layer in Flanders and Brussels (it has no Walloon municipality),
+    # from the outline in Wallonia; the manifest says so
+    km2 = pd.Series(munis.geometry.area.to_numpy() / 1e6, index=munis.index)
+    covered = munis["region_code"] != WALLONIA
+    precise = FL._precise_area_km2(data, munis.loc[covered, "area_code"])
+    if precise is not None:
+        km2[covered] = precise
     areas = gpd.GeoDataFrame(
         munis[["area_code", "name", "level", "network_code", "region_code"]].assign(
             zone_code=munis["area_code"].map(zone_of).astype("string"),
-            area_km2=munis.geometry.area / 1e6,
+            area_km2=km2.to_numpy(),
         ),
         geometry=munis.geometry.values,
         crs=CRS,
     )
     providers = pd.DataFrame({c.name: pd.Series(dtype=object) for c in S.PROVIDERS.columns})
     territory = Territory.build(
-        _manifest(zones), areas, units, population, attributes, providers, source=str(data)
+        _manifest(zones, precise is not None),
+        areas,
+        units,
+        population,
+        attributes,
+        providers,
+        source=str(data),
     )
     done(STEPS[5])
     return territory
@@ -160,8 +173,19 @@ def read_zones(
     return dict(zip(df["nis_code"], df["zone_code"], strict=True)), units
 
 
-def _manifest(zones: Path | str | None) -> Manifest:
-    base = FL._manifest()
+def _manifest(zones: Path | str | None, precise: bool) -> Manifest:
+    base = FL._manifest(precise)
+    if precise:
+        base = base.model_copy(
+            update={
+                "area_geometry": base.area_geometry.model_copy(  # type: ignore[union-attr]
+                    update={
+                        "area_km2": base.area_geometry.area_km2  # type: ignore[union-attr]
+                        + " in Flanders and Brussels; the simplified outline in Wallonia"
+                    }
+                )
+            }
+        )
     sources = list(base.sources)
     sources.insert(
         2,

@@ -54,6 +54,7 @@ from mesocare.sources._belgium import (
     INCOME_YEAR,
     MUNICIPALITIES,
     POPULATION_2020,
+    PRECISE_MUNICIPALITIES,
     REFERENCE_YEAR,
     REGION_NAMES,
     TECHNICAL_ZONE_CODES,
@@ -63,7 +64,7 @@ from mesocare.sources._belgium import (
     region_of,
 )
 from mesocare.sources._flanders_tables import largest_remainder
-from mesocare.territory import AttributeDefinition, Manifest, Source, Territory
+from mesocare.territory import AreaGeometry, AttributeDefinition, Manifest, Source, Territory
 from mesocare.territory import schema as S
 
 #: The steps :func:`import_flanders` reports to ``progress``, in order (English; show them with
@@ -105,22 +106,62 @@ def import_flanders(data_dir: Path | str, *, progress: Progress | None = None) -
     done(STEPS[4])
 
     areas = munis.merge(zones, on="area_code", how="inner")
+    precise = _precise_area_km2(data, areas["area_code"])
     areas = gpd.GeoDataFrame(
         areas[["area_code", "name", "level", "network_code", "zone_code", "region_code"]].assign(
-            area_km2=areas.geometry.area / 1e6
+            area_km2=precise if precise is not None else areas.geometry.area / 1e6
         ),
         geometry=areas.geometry.values,
         crs=CRS,
     )
     providers = pd.DataFrame({c.name: pd.Series(dtype=object) for c in S.PROVIDERS.columns})
     territory = Territory.build(
-        _manifest(), areas, units, population, attributes, providers, source=str(data)
+        _manifest(precise is not None),
+        areas,
+        units,
+        population,
+        attributes,
+        providers,
+        source=str(data),
     )
     done(STEPS[5])
     return territory
 
 
 # ----- areas ------------------------------------------------------------------------------------
+def _precise_area_km2(data: Path, codes: pd.Series) -> pd.Series | None:
+    """km² of every municipality from the precise 2024 boundaries, or None without that layer."""
+    path = data / PRECISE_MUNICIPALITIES
+    if not path.is_file():
+        return None
+    try:
+        layer = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
+        raise ValidationError(
+            "cannot read the municipal boundaries",
+            file=path,
+            found=f"{type(exc).__name__}: {exc}",
+            expected="a shapefile of the 2024 municipalities (gemeente, naam)",
+        ) from exc
+    R.require_columns(layer, ["gemeente"], path)
+    if layer.crs is None or not layer.crs.is_projected:
+        raise ValidationError(
+            "municipal boundaries without a metric CRS", file=path, found=str(layer.crs)
+        )
+    km2 = (layer.geometry.area / 1e6).groupby(R.nis_codes(layer["gemeente"], path, "gemeente"))
+    by_code = km2.sum()
+    missing = ~codes.isin(by_code.index)
+    if bool(missing.any()):
+        raise ValidationError(
+            "municipality missing from the boundaries",
+            file=path,
+            column="gemeente",
+            found=str(codes[missing].iloc[0]),
+            expected="every municipality of Flanders and Brussels (2019–2024 codes)",
+        )
+    return by_code.reindex(codes.to_numpy()).to_numpy()  # type: ignore[return-value]
+
+
 def _municipalities(
     data: Path, region: T.RegionOf = region_of, regions: tuple[str, ...] = (FLANDERS, BRUSSELS)
 ) -> gpd.GeoDataFrame:
@@ -333,8 +374,9 @@ def _zones(data: Path, munis: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 # ----- manifest ---------------------------------------------------------------------------------
-def _manifest() -> Manifest:
+def _manifest(precise: bool) -> Manifest:
     statbel = "Statbel open data licence"
+    simplified = "the simplified TopoJSON outline of belgium.json (bmesuere)"
     return Manifest(
         name="Flanders and Brussels (open data)",
         reference_year=REFERENCE_YEAR,
@@ -342,13 +384,21 @@ def _manifest() -> Manifest:
         synthetic=False,
         language="nl",
         age_structure_year=2013,
+        area_geometry=AreaGeometry(
+            area_km2="the precise 2024 municipal boundaries (gemeente2024.shp, "
+            "provinciesincijfers/gebiedsniveaus)"
+            if precise
+            else simplified,
+            drawing=simplified,
+        ),
         sources=[
             Source(
                 name="Belgian municipalities 2020 (TopoJSON, population on 1 January 2020)",
                 licence="CC0 1.0",
                 url="https://github.com/bmesuere/belgium-topojson",
-                note="Statbel figures; geometry simplified, reprojected to EPSG:31370; "
-                "area_km2 computed from it.",
+                note="Statbel figures; geometry simplified, reprojected to EPSG:31370, kept "
+                "for drawing; area_km2 from the precise 2024 municipal boundaries where "
+                "be_area_levels/shapefiles/gemeente2024.shp is present.",
             ),
             Source(
                 name="Flemish and Brussels area levels: municipality → primary care zone, "

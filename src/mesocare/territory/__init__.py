@@ -1,12 +1,13 @@
 """The Territory bundle, its schemas, persistence and the synthetic generator."""
 
-from mesocare.territory.bundle import AttributeDefinition, Manifest, Source, Territory
+from mesocare.territory.bundle import AreaGeometry, AttributeDefinition, Manifest, Source, Territory
 from mesocare.territory.io import load_territory, save_territory
 from mesocare.territory.schema import AGE_BANDS, SEXES, Discipline, UnitLevel
 
 __all__ = [
     "AGE_BANDS",
     "SEXES",
+    "AreaGeometry",
     "AttributeDefinition",
     "Discipline",
     "Manifest",

@@ -35,6 +35,14 @@ class AttributeDefinition(BaseModel):
     source: str
 
 
+class AreaGeometry(BaseModel):
+    """Which geometry the areas' km² come from and which one the maps draw, when they differ."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    area_km2: str
+    drawing: str
+
+
 class Manifest(BaseModel):
     """Identity card of a territory, saved as ``territory.toml``."""
 
@@ -54,6 +62,8 @@ class Manifest(BaseModel):
     #: the year of the age structure when it differs from the reference year (e.g. a 2013 age
     #: structure scaled to the totals of the reference year); reports say so at each figure
     age_structure_year: int | None = Field(default=None, ge=1900, le=2200)
+    #: where ``area_km2`` (and so every density) comes from when the drawn outline is another one
+    area_geometry: AreaGeometry | None = None
 
     @property
     def label(self) -> str:

@@ -14,7 +14,22 @@ from mesocare.services.diagnosis.model import ZoneDiagnosis
 def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
     a = d.themes.accessibility
     if a is None:
-        return None
+        missing = next((n for n in d.not_computed if n.theme == "accessibility"), None)
+        if missing is None:
+            return None
+        return Section(
+            "accessibility",
+            _("Access to general practitioners"),
+            paragraphs=[
+                _(
+                    "Accessibility and GP shortage are not computed: the territory has no "
+                    "providers of the discipline '{discipline}', so every score would be 0 and "
+                    "every area would look in shortage. Import a provider list with "
+                    "'mesocare providers import TERRITORY FILE' (see the README for the columns of "
+                    "a Sociale Kaart, RIZIV, RPPS or FINESS export)."
+                ).format(discipline=missing.discipline)
+            ],
+        )
     f = a.findings[0]
     unit = _(a.unit_label)
     areas = geo.aligned(a.area_codes)

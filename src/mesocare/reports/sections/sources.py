@@ -59,6 +59,12 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
             name=d.territory, year=d.reference_year, crs=d.crs
         )
     )
+    if d.area_geometry is not None:
+        paras.append(
+            _(
+                "Areas in km², and so every density, come from {area_km2}; the maps draw {drawing}."
+            ).format(area_km2=d.area_geometry.area_km2, drawing=d.area_geometry.drawing)
+        )
     tables = [Table(_("Sources"), src)]
     if d.attributes:
         tables.append(

@@ -21,8 +21,9 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section:
             paragraphs=[
                 _(
                     "This territory has no provider data, so care supply, GP shortage and "
-                    "access cannot be described. Add a provider list (for example from the "
-                    "Sociale Kaart) to the territory to fill these sections."
+                    "access cannot be described. Import a provider list (for example a Sociale "
+                    "Kaart or RIZIV export, or an RPPS or FINESS extract) with 'mesocare "
+                    "providers import TERRITORY FILE' to fill these sections."
                 )
             ],
         )

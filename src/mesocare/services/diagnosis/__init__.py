@@ -21,6 +21,7 @@ from mesocare.services.diagnosis.findings import zone_findings
 from mesocare.services.diagnosis.model import (
     SCHEMA_VERSION,
     AttributeRef,
+    GeometryRef,
     IndicatorDefinition,
     SourceRef,
     Themes,
@@ -130,6 +131,8 @@ def diagnose(
         ],
         sources=[SourceRef(**s.model_dump()) for s in m.sources],
         attributes=[AttributeRef(id=k, **a.model_dump()) for k, a in m.attributes.items()],
+        area_geometry=GeometryRef(**m.area_geometry.model_dump()) if m.area_geometry else None,
+        not_computed=access.not_computed(sh),
     )
 
 

@@ -12,6 +12,7 @@ from mesocare.services.diagnosis.model import (
     AreaChange,
     DistanceStep,
     Finding,
+    NotComputed,
     ShortageRow,
     ShortageRule,
     ShortageTheme,
@@ -23,6 +24,16 @@ from mesocare.services.diagnosis.shared import TerritoryResults
 #: New GP FTEs the diagnosis proposes to place in the zone (the CLI takes any number).
 REPORT_NEW_FTE = 2.0
 SHORTAGE_IDS = frozenset({"gp_under65_per_100k", "gp_per_1000", "gp_60plus_share"})
+
+
+def not_computed(shared: TerritoryResults) -> list[NotComputed]:
+    """The themes left out because the territory has no GPs (no zeros in their place)."""
+    if shared.has_gps:
+        return []
+    return [
+        NotComputed(theme=t, reason="no_providers", discipline="gp")
+        for t in ("shortage", "accessibility")
+    ]
 
 
 def _reason(row: dict, p: ShortageParams) -> str:

@@ -359,6 +359,21 @@ class SourceRef(Frozen):
     note: str | None = None
 
 
+class GeometryRef(Frozen):
+    """Which geometry the areas' km² (densities) come from and which one the maps draw."""
+
+    area_km2: str
+    drawing: str
+
+
+class NotComputed(Frozen):
+    """A theme that was not computed, and why (instead of zeros that would look like facts)."""
+
+    theme: ThemeId
+    reason: Literal["no_providers"]
+    discipline: str | None = None
+
+
 class AttributeRef(Frozen):
     id: str
     label: str
@@ -412,6 +427,12 @@ class ZoneDiagnosis(Frozen):
     definitions: list[IndicatorDefinition]
     sources: list[SourceRef]
     attributes: list[AttributeRef] = Field(default_factory=list)
+    area_geometry: GeometryRef | None = Field(
+        default=None, description="when the km² and the drawn outline come from other geometries"
+    )
+    not_computed: list[NotComputed] = Field(
+        default_factory=list, description="themes left out, with the reason the user is told"
+    )
 
     def finding(self, indicator_id: str, theme: str = "indicators") -> Finding | None:
         t = getattr(self.themes, theme)
