@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mesocare.organisation.decisions import Vote
 
 Code = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$")
+#: seats per cluster id
+Seats = dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=0, le=10_000)]]
 
 
 class _In(BaseModel):
@@ -21,13 +24,13 @@ class BodyCreate(_In):
     organ: str = Code
     name: str = Field(min_length=1, max_length=200)
     #: seats per cluster; a cluster not given gets the rule's minimum
-    seats: dict[str, int] = Field(default_factory=dict, max_length=20)
+    seats: Seats = Field(default_factory=dict, max_length=20)
 
 
 class BodyUpdate(_In):
     version: int = Field(ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    seats: dict[str, int] | None = Field(default=None, max_length=20)
+    seats: Seats | None = Field(default=None, max_length=20)
 
 
 class MemberCreate(_In):

@@ -166,7 +166,12 @@ def create_body(
 ) -> GovernanceBody:
     entry.require_zone(zone)
     require_manage(ctx.access, entry.id, zone)
-    organ = template(data.template).organ(data.organ)
+    try:
+        organ = template(data.template).organ(data.organ)
+    except NotFoundError as exc:
+        raise ValidationError(
+            str(exc), column="template", found=f"{data.template}/{data.organ}"
+        ) from None
     seats = {**organ.default_seats(), **data.seats}
     _refuse_breaches(organ, seats, Counter(), "seats")
     b = GovernanceBody(

@@ -285,7 +285,7 @@ def record_votes(s: Session, decision_id: int, data: VotesIn, ctx: Ctx) -> Gover
     if d.outcome == "passed" and d.subject_type is not None:
         raise ConflictError(
             _("this decision adopted a record: its votes can no longer change"),
-            current_version=d.version,
+            current_version=None,
         )
     body = body_of_decision(s, d)
     members = {m.id: m for m in members_of(s, body.id)}
