@@ -135,7 +135,7 @@ def test_a_coordinator_records_votes_and_a_stale_form_is_a_conflict(
         f"/governance/bodies/{body}/members",
         data={"cluster": "welfare", "name": "Fifth", "csrf_token": csrf},
     )
-    assert r.status_code == 422 and "cluster Welfare: 5 members sit on its 4 seats" in r.text
+    assert r.status_code == 422 and "cluster Welfare: 5 members for 4 seats" in r.text
     r = client.post(
         f"/governance/bodies/{body}/meetings",
         data={"held_on": "2026-11-05", "title": "Zorgraad November", "csrf_token": csrf},

@@ -203,11 +203,10 @@ def check_composition(
                     "members_above_seats",
                     n_members,
                     f"<= {n_seats}",
-                    ngettext(
-                        "cluster {cluster}: {found} members sit on its {seats} seat",
-                        "cluster {cluster}: {found} members sit on its {seats} seats",
-                        n_seats,
-                    ).format(cluster=label, found=n_members, seats=n_seats),
+                    _(
+                        "cluster {cluster}: {found} members for {seats} seats; give it a seat "
+                        "first (the rule allows {max})"
+                    ).format(cluster=label, found=n_members, seats=n_seats, max=c.max_seats),
                 )
             )
     known = {c.id for c in organ.clusters}

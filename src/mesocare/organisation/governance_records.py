@@ -43,7 +43,9 @@ class MemberCreate(_In):
 
 class MemberUpdate(_In):
     version: int = Field(ge=1)
-    cluster: str | None = Code
+    cluster: str | None = Field(
+        default=None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$"
+    )
     name: str | None = Field(default=None, min_length=1, max_length=200)
     organisation: str | None = Field(default=None, max_length=200)
     actor_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

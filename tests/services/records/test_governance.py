@@ -212,7 +212,7 @@ def test_the_composition_rules_refuse_a_change_naming_the_cluster(served: Served
         )
     assert e.value.column == "seats"  # type: ignore[attr-defined]
     body, _ids = zorgraad(served)
-    full = pytest.raises(ValidationError, match="cluster Welfare: 5 members sit on its 4 seats")
+    full = pytest.raises(ValidationError, match="cluster Welfare: 5 members for 4 seats")
     with p.session(write=True) as s, full:  # the fifth welfare member: its 4 seats are taken
         G.add_member(s, body, MemberCreate(cluster="welfare", name="Fifth"), c)
     with p.session(write=True) as s:  # a fifth seat first, then the member

@@ -237,6 +237,8 @@ def body(
 
 
 async def _manage_body(w: Web, body_id: int) -> BodyPublic:
+    w.require_login()
+
     def load() -> BodyPublic:
         with w.platform.session() as s:
             return G.public(s, G.get_body(s, body_id, w.access))
@@ -300,6 +302,7 @@ async def member_remove(
         with w.platform.session() as s:
             return G.member_public(G.get_member(s, member_id, w.access))
 
+    w.require_login()
     m = await run_in_threadpool(load)
     await _manage_body(w, m.body_id)
     form = await request.form()
@@ -384,6 +387,8 @@ def meeting(
 
 
 async def _manage_meeting(w: Web, meeting_id: int) -> MeetingPublic:
+    w.require_login()
+
     def load() -> MeetingPublic:
         with w.platform.session() as s:
             return M.meeting_public(s, M.get_meeting(s, meeting_id, w.access))
@@ -428,6 +433,7 @@ async def votes_record(
             item = M.get_item(s, d.item_id, w.access)
             return item.meeting_id, d.territory, d.zone_code
 
+    w.require_login()
     meeting_id, territory, zone = await run_in_threadpool(load)
     w.require(w.access.can_manage_governance(territory, zone))
     form = await request.form()
