@@ -134,6 +134,8 @@ def test_a_coordinator_sets_up_the_zorgraad_and_records_a_decision(browser, live
     assert page.locator(".mc-decision .mc-badge").inner_text() == "not passed"
     failing = page.locator("table.mc-tally tr.mc-failing")
     assert failing.count() == 1 and "Patients" in failing.inner_text()
+    reason = page.locator(".mc-reasons").inner_text()
+    assert reason == "Patients, informal carers and volunteers: no majority (1 for, 2 needed)"
     _not_too_wide(page)
     shots.take(page, "decision-failed")
 

@@ -102,6 +102,12 @@ def member_public(m: GovernanceMember) -> MemberPublic:
     return MemberPublic.model_validate(m)
 
 
+def _label(b: GovernanceBody) -> str:
+    """The kind of body: its template's name, and its organ's when the template has several."""
+    t = template(b.template)
+    return t.label.get() if len(t.organs) == 1 else f"{t.label.get()} · {organ_of(b).label.get()}"
+
+
 def public(s: Session, b: GovernanceBody) -> BodyPublic:
     """The body with its members and the check of its composition (in the current language)."""
     organ = organ_of(b)
@@ -114,7 +120,7 @@ def public(s: Session, b: GovernanceBody) -> BodyPublic:
         template=b.template,
         organ=b.organ,
         name=b.name,
-        label=f"{template(b.template).label.get()} · {organ.label.get()}",
+        label=_label(b),
         seats={k: int(v) for k, v in b.seats.items()},
         clusters=[
             ClusterPublic(
@@ -145,7 +151,7 @@ def _refuse_breaches(
     breaches = check_composition(organ, seats, members).breaches
     if breaches:
         b = breaches[0]
-        raise ValidationError(b.message, column=column, found=str(b.found), expected=b.expected)
+        raise ValidationError(b.message, column=column)  # the message says found and expected
 
 
 def _check_actor(s: Session, actor_id: int | None, territory: str, zone: str) -> None:

@@ -111,6 +111,13 @@ def _form(form: Any, *keys: str) -> dict[str, Any]:
     return out
 
 
+def _said(exc: MesocareError) -> str:
+    """A refusal as the page shows it: the field is the form's, so not named again."""
+    text = str(exc)
+    column = getattr(exc, "column", None)
+    return text.removeprefix(f"column '{column}': ") if column else text
+
+
 def _invalid(exc: PydanticError) -> str:
     e = exc.errors()[0]
     where = ".".join(str(x) for x in e["loc"])
@@ -184,7 +191,7 @@ async def body_create(
     try:
         body_id = await run_in_threadpool(save)
     except MesocareError as exc:
-        return _bodies_page(w, entry, zone, error=str(exc), status=422)
+        return _bodies_page(w, entry, zone, error=_said(exc), status=422)
     return RedirectResponse(f"/governance/bodies/{body_id}?message=created", status_code=303)
 
 
@@ -258,7 +265,7 @@ async def _save(w: Web, body_id: int, fn: Any, done: str) -> Response:
     try:
         await run_in_threadpool(run)
     except MesocareError as exc:
-        error, status = str(exc), 409 if isinstance(exc, ConflictError) else 422
+        error, status = _said(exc), 409 if isinstance(exc, ConflictError) else 422
         return await run_in_threadpool(lambda: _body_page(w, body_id, error=error, status=status))
     return RedirectResponse(f"/governance/bodies/{body_id}?message={done}", status_code=303)
 
@@ -333,7 +340,7 @@ async def meeting_create(
     try:
         meeting_id = await run_in_threadpool(save)
     except MesocareError as exc:
-        return _body_page(w, body_id, error=str(exc), status=422)
+        return _body_page(w, body_id, error=_said(exc), status=422)
     return RedirectResponse(f"/governance/meetings/{meeting_id}?message=created", status_code=303)
 
 
@@ -419,7 +426,7 @@ async def item_add(
     try:
         await run_in_threadpool(save)
     except MesocareError as exc:
-        return _meeting_page(w, meeting_id, error=str(exc), status=422)
+        return _meeting_page(w, meeting_id, error=_said(exc), status=422)
     return RedirectResponse(f"/governance/meetings/{meeting_id}?message=saved", status_code=303)
 
 
@@ -461,13 +468,13 @@ async def votes_record(
                 "yours are not saved. The form shows the votes as they are now."
             )
             if stale
-            else str(exc)
+            else _said(exc)
         )
         return await run_in_threadpool(
             lambda: _meeting_page(w, meeting_id, error=error, status=409, conflict=decision_id)
         )
     except MesocareError as exc:
-        return _meeting_page(w, meeting_id, error=str(exc), status=422)
+        return _meeting_page(w, meeting_id, error=_said(exc), status=422)
     return RedirectResponse(
         f"/governance/meetings/{meeting_id}?message=votes#decision-{decision_id}", status_code=303
     )
