@@ -102,6 +102,14 @@ class Template(_Strict):
         )
 
 
+def kind_label(t: Template, organ: str) -> str:
+    """A body's kind as people call it: its template's name, and its organ's when the template
+    has several (a CPTS association's general assembly and board)."""
+    if len(t.organs) == 1:
+        return t.label.get()
+    return f"{t.label.get()} · {t.organ(organ).label.get()}"
+
+
 @lru_cache(maxsize=8)
 def template(name: str) -> Template:
     """A shipped template by name (``NotFoundError`` naming the known ones)."""
@@ -234,6 +242,7 @@ __all__ = [
     "Organ",
     "Template",
     "check_composition",
+    "kind_label",
     "template",
     "templates",
 ]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from mesocare.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mesocare.i18n import _
-from mesocare.organisation.governance import Organ, check_composition, template
+from mesocare.organisation.governance import Organ, check_composition, kind_label, template
 from mesocare.organisation.governance_records import (
     BodyCreate,
     BodyPublic,
@@ -102,12 +102,6 @@ def member_public(m: GovernanceMember) -> MemberPublic:
     return MemberPublic.model_validate(m)
 
 
-def _label(b: GovernanceBody) -> str:
-    """The kind of body: its template's name, and its organ's when the template has several."""
-    t = template(b.template)
-    return t.label.get() if len(t.organs) == 1 else f"{t.label.get()} · {organ_of(b).label.get()}"
-
-
 def public(s: Session, b: GovernanceBody) -> BodyPublic:
     """The body with its members and the check of its composition (in the current language)."""
     organ = organ_of(b)
@@ -120,7 +114,7 @@ def public(s: Session, b: GovernanceBody) -> BodyPublic:
         template=b.template,
         organ=b.organ,
         name=b.name,
-        label=_label(b),
+        label=kind_label(template(b.template), b.organ),
         seats={k: int(v) for k, v in b.seats.items()},
         clusters=[
             ClusterPublic(

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from mesocare.errors import ConflictError, MesocareError
 from mesocare.i18n import _
 from mesocare.organisation.decisions import VOTE_LABELS, Vote
-from mesocare.organisation.governance import templates
+from mesocare.organisation.governance import kind_label, templates
 from mesocare.organisation.governance_records import (
     BodyCreate,
     BodyPublic,
@@ -144,11 +144,7 @@ def _bodies_page(
         zone=zone,
         bodies=bodies,
         can_manage=w.access.can_manage_governance(entry.id, zone),
-        organs=[
-            (f"{t.name}/{o.id}", f"{t.label.get()} · {o.label.get()}")
-            for t in templates()
-            for o in t.organs
-        ],
+        organs=[(f"{t.name}/{o.id}", kind_label(t, o.id)) for t in templates() for o in t.organs],
     )
     page.message = MESSAGES.get(message)
     page.error = error
