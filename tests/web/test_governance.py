@@ -5,10 +5,15 @@ stale vote form is answered 409 with the votes as they are now; the API does the
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
-from tests.platform_fixtures import ACCOUNTS, Served, csrf_of, login
+from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
+from tests.web.conftest import Live
 
 FULL = {"care_providers": 4, "welfare": 4, "local_government": 4, "patients": 2}
 
@@ -17,7 +22,9 @@ def api(served: Served, role: str = "coordinator") -> dict[str, str]:
     return {"Authorization": f"Bearer {served.tokens[role]}"}
 
 
-def zorgraad_by_api(client: TestClient, served: Served) -> tuple[int, dict[str, list[int]]]:
+def zorgraad_by_api(
+    client: TestClient | httpx.Client, served: Served
+) -> tuple[int, dict[str, list[int]]]:
     h = api(served)
     r = client.post(
         "/api/v1/territories/leuven/zones/Z01/governance/bodies",
@@ -186,3 +193,68 @@ def test_members_and_viewers_see_no_forms(client: TestClient, served: Served) ->
     page = client.get(f"/governance/bodies/{body}")
     assert page.status_code == 200 and "Seat a member" not in page.text
     assert "Zorgraad Leuven" in page.text
+
+
+@pytest.mark.postgres
+def test_two_coordinators_recording_votes_at_once_over_http(live_any: Live) -> None:
+    """Two coordinators of the zone, each with a token, read the decision and put their votes at
+    the same moment: one is saved, the other answered 409; the audit log holds one change."""
+    from mesocare.organisation.roles import Scope
+    from mesocare.services.platform import accounts as A
+
+    served = live_any.served
+    p: Any = served.platform
+    with p.session(write=True) as s:
+        A.create_user(s, "coordinator2@test.mesocare.org", PASSWORD, by=None, request_id="t")
+        A.grant(
+            s,
+            "coordinator2@test.mesocare.org",
+            "coordinator",
+            Scope(territory="leuven", unit="Z01"),
+            access=None,
+            request_id="t",
+        )
+    with p.session(write=True) as s:
+        second = A.new_token(s, "coordinator2@test.mesocare.org", request_id="t")
+    with httpx.Client(base_url=live_any.url, timeout=60) as c:
+        body, ids = zorgraad_by_api(c, served)
+        h = api(served)
+        m = c.post(
+            f"/api/v1/governance/bodies/{body}/meetings",
+            json={"held_on": "2026-11-05", "title": "M"},
+            headers=h,
+        ).json()
+        meeting = c.post(
+            f"/api/v1/governance/meetings/{m['id']}/items",
+            json={"title": "Plan", "decision": {"motion": "Adopt"}},
+            headers=h,
+        ).json()
+    decision = meeting["items"][0]["decisions"][0]["id"]
+    ready = threading.Barrier(2)
+
+    def put(token: str, vote: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=live_any.url, headers=headers, timeout=60) as c:
+            seen = c.get(f"/api/v1/governance/decisions/{decision}").json()["version"]
+            ready.wait()
+            votes = {str(mid): vote for group in ids.values() for mid in group}
+            r = c.put(
+                f"/api/v1/governance/decisions/{decision}/votes",
+                json={"version": seen, "votes": votes},
+            )
+            return r.status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(
+            pool.map(
+                lambda tv: put(*tv), [(served.tokens["coordinator"], "for"), (second, "against")]
+            )
+        )
+    assert codes == [200, 409]
+    with p.session() as s:
+        from mesocare.services.platform import audit
+
+        changes = [
+            r for r in audit.history(s, "governance_decision", decision) if r.action == "update"
+        ]
+    assert len(changes) == 1
