@@ -258,3 +258,51 @@ def test_two_coordinators_recording_votes_at_once_over_http(live_any: Live) -> N
             r for r in audit.history(s, "governance_decision", decision) if r.action == "update"
         ]
     assert len(changes) == 1
+
+
+def test_a_cpts_association_has_its_general_assembly_and_board(
+    client: TestClient, served: Served
+) -> None:
+    h = api(served)
+    url = "/api/v1/territories/leuven/zones/Z01/governance/bodies"
+    board = client.post(
+        url, json={"template": "cpts-association", "organ": "board", "name": "CA"}, headers=h
+    ).json()
+    assert board["label"] == "CPTS association · Board"
+    assert [(c["cluster"], c["seats"]) for c in board["clusters"]] == [("board_members", 3)]
+    ids = [
+        client.post(
+            f"/api/v1/governance/bodies/{board['id']}/members",
+            json={"cluster": "board_members", "name": n},
+            headers=h,
+        ).json()["id"]
+        for n in ("Présidente", "Secrétaire", "Trésorier")
+    ]
+    m = client.post(
+        f"/api/v1/governance/bodies/{board['id']}/meetings",
+        json={"held_on": "2026-11-05", "title": "CA"},
+        headers=h,
+    ).json()
+    item = client.post(
+        f"/api/v1/governance/meetings/{m['id']}/items",
+        json={"title": "Budget", "decision": {"motion": "Adopt the budget"}},
+        headers=h,
+    ).json()
+    did = item["items"][0]["decisions"][0]["id"]
+    # the board decides by a majority of the members present: 1 for, 1 abstains: not passed
+    r = client.put(
+        f"/api/v1/governance/decisions/{did}/votes",
+        json={"version": 1, "votes": {str(ids[0]): "for", str(ids[1]): "abstain"}},
+        headers=h,
+    )
+    assert r.json()["outcome"] == "failed"
+    r = client.put(
+        f"/api/v1/governance/decisions/{did}/votes",
+        json={"version": 2, "votes": {str(ids[0]): "for", str(ids[1]): "for"}},
+        headers=h,
+    )
+    assert r.json()["outcome"] == "passed"
+    r = client.post(
+        url, json={"template": "cpts-association", "organ": "senate", "name": "X"}, headers=h
+    )
+    assert r.status_code == 422 and r.json()["field"] == "template"
