@@ -47,6 +47,23 @@ def zorgraad_by_api(
     return body["id"], ids
 
 
+def motion_by_api(client: TestClient | httpx.Client, served: Served, body: int) -> int:
+    """A meeting of the body with one agenda item and its motion; the decision's id."""
+    h = api(served)
+    m = client.post(
+        f"/api/v1/governance/bodies/{body}/meetings",
+        json={"held_on": "2026-11-05", "title": "Meeting"},
+        headers=h,
+    ).json()
+    r = client.post(
+        f"/api/v1/governance/meetings/{m['id']}/items",
+        json={"title": "Action plan", "decision": {"motion": "Adopt the action plan"}},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["items"][0]["decisions"][0]["id"])
+
+
 def test_the_api_decides_by_cluster_and_refuses_a_stale_version(
     client: TestClient, served: Served
 ) -> None:
@@ -59,18 +76,7 @@ def test_the_api_decides_by_cluster_and_refuses_a_stale_version(
     )
     assert r.status_code == 422
     assert "Patients, informal carers and volunteers" in r.json()["detail"]
-    m = client.post(
-        f"/api/v1/governance/bodies/{body}/meetings",
-        json={"held_on": "2026-11-05", "title": "Zorgraad November"},
-        headers=h,
-    ).json()
-    r = client.post(
-        f"/api/v1/governance/meetings/{m['id']}/items",
-        json={"title": "Action plan", "decision": {"motion": "Adopt the action plan"}},
-        headers=h,
-    )
-    assert r.status_code == 201, r.text
-    decision = r.json()["items"][0]["decisions"][0]
+    decision = {"id": motion_by_api(client, served, body)}
     everyone_for = {str(mid): "for" for group in ids.values() for mid in group}
     split = {**everyone_for, str(ids["patients"][0]): "against"}
     r = client.put(
@@ -218,18 +224,7 @@ def test_two_coordinators_recording_votes_at_once_over_http(live_any: Live) -> N
         second = A.new_token(s, "coordinator2@test.mesocare.org", request_id="t")
     with httpx.Client(base_url=live_any.url, timeout=60) as c:
         body, ids = zorgraad_by_api(c, served)
-        h = api(served)
-        m = c.post(
-            f"/api/v1/governance/bodies/{body}/meetings",
-            json={"held_on": "2026-11-05", "title": "M"},
-            headers=h,
-        ).json()
-        meeting = c.post(
-            f"/api/v1/governance/meetings/{m['id']}/items",
-            json={"title": "Plan", "decision": {"motion": "Adopt"}},
-            headers=h,
-        ).json()
-    decision = meeting["items"][0]["decisions"][0]["id"]
+        decision = motion_by_api(c, served, body)
     ready = threading.Barrier(2)
 
     def put(token: str, vote: str) -> int:
@@ -278,17 +273,7 @@ def test_a_cpts_association_has_its_general_assembly_and_board(
         ).json()["id"]
         for n in ("Présidente", "Secrétaire", "Trésorier")
     ]
-    m = client.post(
-        f"/api/v1/governance/bodies/{board['id']}/meetings",
-        json={"held_on": "2026-11-05", "title": "CA"},
-        headers=h,
-    ).json()
-    item = client.post(
-        f"/api/v1/governance/meetings/{m['id']}/items",
-        json={"title": "Budget", "decision": {"motion": "Adopt the budget"}},
-        headers=h,
-    ).json()
-    did = item["items"][0]["decisions"][0]["id"]
+    did = motion_by_api(client, served, board["id"])
     # the board decides by a majority of the members present: 1 for, 1 abstains: not passed
     r = client.put(
         f"/api/v1/governance/decisions/{did}/votes",
