@@ -29,12 +29,40 @@ def _known(served: Served) -> dict[str, list[object]]:
     with served.platform.session() as s:  # type: ignore[attr-defined]
         actors = list(s.scalars(select(Actor.id).where(Actor.zone_code == "Z01").limit(3)))
         grants = list(s.scalars(select(RoleGrant.id).limit(3)))
+    body, member, meeting, decision = _governance(served)
     return {
         "territory": ["leuven"],
         "zone": ["Z01", "Z02"],
         "actor_id": actors,
         "grant_id": grants,
+        "body_id": [body],
+        "member_id": [member],
+        "meeting_id": [meeting],
+        "decision_id": [decision],
     }
+
+
+def _governance(served: Served) -> tuple[int, int, int, int]:
+    """A zorgraad of Z01 with a member, a meeting, an agenda item and its decision."""
+    from mesocare.organisation import governance_records as R
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import governance as G
+    from mesocare.services.platform import governance_meetings as M
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        admin = A.principal_of(A.get_user(s, served.emails["admin"]))
+        c = Ctx(p.access(admin), "openapi")  # type: ignore[attr-defined]
+        entry = p.entry("leuven")  # type: ignore[attr-defined]
+        b = G.create_body(
+            s, entry, "Z01", R.BodyCreate(template="zorgraad", organ="council", name="Z"), c
+        )
+        m = G.add_member(s, b.id, R.MemberCreate(cluster="welfare", name="Member"), c)
+        meeting = M.create_meeting(s, b.id, R.MeetingCreate(held_on="2026-11-05", title="M"), c)
+        item = M.add_item(s, meeting.id, R.ItemCreate(title="Item"), c)
+        d = M.add_decision(s, item.id, R.DecisionCreate(motion="Motion"), c)
+        return b.id, m.id, meeting.id, d.id
 
 
 @pytest.mark.slow

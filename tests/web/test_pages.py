@@ -24,6 +24,9 @@ PAGES = [
     "/actors/{actor}/history",
     "/t/leuven/z/Z01/history",
     "/t/leuven/z/Z01/members",
+    "/t/leuven/z/Z01/governance",
+    "/governance/bodies/{body}",
+    "/governance/meetings/{meeting}",
     "/audit",
     "/nowhere",
 ]
@@ -41,7 +44,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         return original(template, page, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(R, "render", spy)
-    for module in ("auth", "zones", "actors", "members"):
+    for module in ("auth", "zones", "actors", "members", "governance"):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
     return seen
@@ -58,6 +61,41 @@ def _actor(served: Served) -> int:
     return rows[0].id
 
 
+def _governance(served: Served) -> dict[str, int]:
+    """A zorgraad with a member in each cluster and a meeting whose decision has votes."""
+    from mesocare.organisation import governance_records as R
+    from mesocare.organisation.decisions import Vote
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import governance as G
+    from mesocare.services.platform import governance_meetings as M
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        access = p.access(A.principal_of(A.get_user(s, ACCOUNTS["admin"][0])))  # type: ignore[attr-defined]
+        c = Ctx(access, "pages")
+        entry = p.entry("leuven")  # type: ignore[attr-defined]
+        b = G.create_body(
+            s,
+            entry,
+            "Z01",
+            R.BodyCreate(template="zorgraad", organ="council", name="Zorgraad", seats={"extra": 1}),
+            c,
+        )
+        members = [
+            G.add_member(s, b.id, R.MemberCreate(cluster=k, name=f"Member {k}"), c).id
+            for k in ("care_providers", "welfare", "local_government", "patients", "extra")
+        ]
+        m = M.create_meeting(s, b.id, R.MeetingCreate(held_on="2026-11-05", title="Meeting"), c)
+        i = M.add_item(s, m.id, R.ItemCreate(title="Plan", notes="Notes"), c)
+        d = M.add_decision(s, i.id, R.DecisionCreate(motion="Adopt"), c)
+        M.record_votes(
+            s, d.id, R.VotesIn(version=1, votes={members[0]: Vote.FOR, members[1]: Vote.AGAINST}), c
+        )
+        M.add_decision(s, i.id, R.DecisionCreate(motion="Open motion"), c)
+        return {"body": b.id, "meeting": m.id}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -67,8 +105,9 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
     actor = _actor(served)
+    ids = _governance(served)
     for path in PAGES:
-        r = client.get(path.format(actor=actor))
+        r = client.get(path.format(actor=actor, **ids))
         assert r.status_code == (404 if path == "/nowhere" else 200), path
         html = r.text
         assert f'<html lang="{lang}"' in html, path
@@ -84,8 +123,9 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
     actor = _actor(served)
+    ids = _governance(served)
     for path in PAGES:
-        client.get(path.format(actor=actor))
+        client.get(path.format(actor=actor, **ids))
     from mesocare.services.platform import accounts as A
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]

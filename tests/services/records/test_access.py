@@ -102,3 +102,19 @@ def test_a_grant_never_widens(grants, role, unit) -> None:
     a = who(*[(r.value, u) for r, u in grants])
     if a.can_grant(role, Scope(territory="t", unit=unit)):
         assert any(role in GRANTABLE[r] and u in Tree().ancestors("t", unit) for r, u in grants)
+
+
+def test_governance_is_managed_by_the_zones_coordinators_and_read_by_its_people() -> None:
+    for grants, reads, manages in [
+        ((("coordinator", "A"),), True, True),
+        ((("admin", "*"),), True, True),
+        ((("member", "A"),), True, False),
+        ((("viewer", "A"),), True, False),
+        ((("member", "A1"),), True, False),  # a network's member reads its zone's governance
+        ((("coordinator", "A1"),), True, False),  # a network's coordinator does not manage it
+        ((("analyst", "R"),), False, False),  # analysts read figures, not governance
+        ((("coordinator", "B"),), False, False),
+    ]:
+        a = who(*grants)
+        assert a.can_read_governance("t", "A") is reads, grants
+        assert a.can_manage_governance("t", "A") is manages, grants

@@ -12,6 +12,9 @@ records ask it again, so no interface can forget.
 - **edit one actor**: as above, or a ``member`` who may read the zone and is the actor's assignee;
 - **grant** a role on a scope: only a role the granter may pass on (:data:`GRANTABLE`), on a scope
   inside one of the granter's own scopes with that role;
+- **read a zone's governance** (its bodies, members, meetings, decisions and votes): as reading
+  the zone (analysts do not see it); **manage it** (bodies, members, meetings, recording votes):
+  ``admin`` or ``coordinator`` covering the zone;
 - **the whole audit log** and accounts of every zone: a global ``admin``.
 """
 
@@ -117,6 +120,12 @@ class Access:
         )
 
     def can_manage_members(self, territory: str, zone: str) -> bool:
+        return self._covered(territory, zone, list(EDITORS))
+
+    def can_read_governance(self, territory: str, zone: str) -> bool:
+        return self.can_read_zone(territory, zone)
+
+    def can_manage_governance(self, territory: str, zone: str) -> bool:
         return self._covered(territory, zone, list(EDITORS))
 
     def can_grant(self, role: Role, scope: Scope) -> bool:

@@ -122,4 +122,104 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
                 ActorUpdate(version=first.version, contact="onthaal@example.org"),
                 ctx,
             )
+    demo_governance(platform, entry.id, zone, coordinator)
     return accounts
+
+
+#: the demo zorgraad's members: (cluster, name, organisation), synthetic people
+ZORGRAAD_MEMBERS = [
+    ("care_providers", "An Peeters", "Huisartsenkring Leuven"),
+    ("care_providers", "Bart Janssens", "Thuisverpleging"),
+    ("care_providers", "Chloé Maes", "Apothekers Leuven"),
+    ("care_providers", "Dirk Claes", "Kinesitherapeuten"),
+    ("welfare", "Els Wouters", "OCMW Leuven (synthetic)"),
+    ("welfare", "Filip Mertens", "CAW Oost-Brabant (synthetic)"),
+    ("welfare", "Greet Jacobs", "Thuiszorgdienst"),
+    ("welfare", "Hans Willems", "Ziekenfonds, dienst maatschappelijk werk"),
+    ("local_government", "Ilse Goossens", "Stad Leuven"),
+    ("local_government", "Jan Dubois", "Gemeente Herent"),
+    ("local_government", "Karen Lambert", "Gemeente Kortenberg"),
+    ("local_government", "Luc Vermeulen", "Gemeente Bertem"),
+    ("patients", "Marie Hermans", "Vlaams Patiëntenplatform"),
+    ("patients", "Nico Aerts", "Mantelzorgvereniging"),
+    ("extra", "Olga Smets", "UZ Leuven, liaison"),
+]
+
+
+def demo_governance(platform: Platform, territory: str, zone: str, coordinator: object) -> None:
+    """A zorgraad for the zone with its members, and one past meeting whose decision passed with
+    a majority in each cluster (one member of each of the first clusters abstaining or against)."""
+    from datetime import date
+
+    from mesocare.organisation import governance_records as R
+    from mesocare.organisation.decisions import Vote
+    from mesocare.services.platform import governance as G
+    from mesocare.services.platform import governance_meetings as M
+    from mesocare.store.models_governance import GovernanceBody
+
+    entry = platform.entry(territory)
+    with platform.session() as s:
+        exists = s.scalar(
+            select(GovernanceBody.id).where(
+                GovernanceBody.territory == entry.id, GovernanceBody.zone_code == zone
+            )
+        )
+    if exists is not None:
+        return
+    ctx = S.Ctx(platform.access(coordinator), "demo")  # type: ignore[arg-type]
+    with platform.session(write=True) as s:
+        name = f"Zorgraad {entry.unit_name(zone)}"
+        body = G.create_body(
+            s,
+            entry,
+            zone,
+            R.BodyCreate(template="zorgraad", organ="council", name=name, seats={"extra": 2}),
+            ctx,
+        )
+        ocmw = s.scalar(
+            select(Actor.id).where(
+                Actor.territory == entry.id, Actor.name == "OCMW Leuven (synthetic)"
+            )
+        )
+        members = [
+            G.add_member(
+                s,
+                body.id,
+                R.MemberCreate(
+                    cluster=cluster,
+                    name=person,
+                    organisation=org,
+                    actor_id=ocmw if org.startswith("OCMW") else None,
+                    since=date(2025, 1, 1),
+                ),
+                ctx,
+            )
+            for cluster, person, org in ZORGRAAD_MEMBERS
+        ]
+        meeting = M.create_meeting(
+            s,
+            body.id,
+            R.MeetingCreate(held_on=date(2026, 10, 14), title="Zorgraad, October", place="Leuven"),
+            ctx,
+        )
+        M.add_item(s, meeting.id, R.ItemCreate(title="Approval of the minutes"), ctx)
+        item = M.add_item(
+            s,
+            meeting.id,
+            R.ItemCreate(
+                title="Priorities for 2027",
+                notes="From the zone's diagnosis: access to a GP and home care for people over 75.",
+                decision=R.DecisionCreate(
+                    motion="The zorgraad adopts access to a GP and home care for people over 75 "
+                    "as its two priorities for 2027."
+                ),
+            ),
+            ctx,
+        )
+        decision = M.meeting_public(s, meeting).items[-1].decisions[0]
+        assert decision.item_id == item.id
+        votes = {m.id: Vote.FOR for m in members}
+        votes[members[1].id] = Vote.AGAINST  # care providers: 3 for, 1 against
+        votes[members[6].id] = Vote.ABSTAIN  # welfare: 3 for, 1 abstention
+        votes[members[11].id] = Vote.ABSENT  # local government: 3 of 4 present
+        M.record_votes(s, decision.id, R.VotesIn(version=1, votes=votes), ctx)
