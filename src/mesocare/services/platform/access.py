@@ -13,6 +13,9 @@ records ask it again, so no interface can forget.
 - **grant** a role on a scope: only a role the granter may pass on (:data:`GRANTABLE`), on a scope
   inside one of the granter's own scopes with that role;
 - **the whole audit log** and accounts of every zone: a global ``admin``.
+
+A case (goals, problems, team, consents) is not a zone record: who sees it follows its care team
+and the patient's consent, decided in :mod:`.case_access`.
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ class Access:
 
     def _covered(self, territory: str, unit: str | None, roles: Sequence[Role]) -> bool:
         return any(self.covers(g.scope, territory, unit) for g in self._grants(roles))
+
+    def holds(self, territory: str, unit: str, roles: Sequence[Role]) -> bool:
+        """Whether one of the user's grants with one of ``roles`` covers ``unit``."""
+        return self._covered(territory, unit, roles)
 
     # ----- decisions ------------------------------------------------------------------
     @property
