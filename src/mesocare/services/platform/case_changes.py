@@ -53,11 +53,11 @@ def _managing(s: Session, case_id: int, ctx: Ctx) -> Case:
     return case
 
 
-def _part(case: Case, model: Any, **values: Any) -> Any:
+def new_part(case: Case, model: Any, **values: Any) -> Any:
     return model(territory=case.territory, zone_code=case.zone_code, case_id=case.id, **values)
 
 
-def _add(s: Session, case: Case, row: Any, ctx: Ctx) -> Any:
+def add_part(s: Session, case: Case, row: Any, ctx: Ctx) -> Any:
     model = type(row)
     return records.create(s, row, ctx, "case", FIELDS[model], private=_private(case.id, model))
 
@@ -74,19 +74,19 @@ def add_goal(s: Session, case_id: int, data: M.GoalIn, ctx: Ctx) -> CaseGoal:
     case = _contributing(s, case_id, ctx)
     if data.expressed_by.startswith("team:"):
         _of_case(s, CaseTeamMember, case.id, int(data.expressed_by[5:]), "expressed_by")
-    row = _part(
+    row = new_part(
         case,
         CaseGoal,
         text=data.text,
         expressed_by=data.expressed_by,
         shared_with=data.shared_with,
     )
-    return _add(s, case, row, ctx)
+    return add_part(s, case, row, ctx)
 
 
 def add_problem(s: Session, case_id: int, data: M.ProblemIn, ctx: Ctx) -> CaseProblem:
     case = _contributing(s, case_id, ctx)
-    row = _part(
+    row = new_part(
         case,
         CaseProblem,
         domain=data.domain,
@@ -94,14 +94,14 @@ def add_problem(s: Session, case_id: int, data: M.ProblemIn, ctx: Ctx) -> CasePr
         icpc2=data.icpc2,
         shared_with=data.shared_with,
     )
-    return _add(s, case, row, ctx)
+    return add_part(s, case, row, ctx)
 
 
 def add_action(s: Session, case_id: int, data: M.ActionIn, ctx: Ctx) -> CaseAction:
     case = _contributing(s, case_id, ctx)
     _of_case(s, CaseProblem, case.id, data.problem_id, "problem_id")
     _of_case(s, CaseTeamMember, case.id, data.performer_id, "performer_id")
-    row = _part(
+    row = new_part(
         case,
         CaseAction,
         kind=data.kind.value,
@@ -112,7 +112,7 @@ def add_action(s: Session, case_id: int, data: M.ActionIn, ctx: Ctx) -> CaseActi
         result=None,
         shared_with=data.shared_with,
     )
-    return _add(s, case, row, ctx)
+    return add_part(s, case, row, ctx)
 
 
 def set_action_status(s: Session, action_id: int, data: M.ActionStatusIn, ctx: Ctx) -> CaseAction:
@@ -163,7 +163,7 @@ def add_team_member(s: Session, case_id: int, data: M.TeamIn, ctx: Ctx) -> CaseT
         uid = s.scalar(select(User.id).where(User.email == data.user.lower()))
         if uid is None:
             raise ValidationError(_("no such user"), column="user", found=data.user)
-    row = _part(
+    row = new_part(
         case,
         CaseTeamMember,
         actor_id=data.actor_id,
@@ -174,12 +174,12 @@ def add_team_member(s: Session, case_id: int, data: M.TeamIn, ctx: Ctx) -> CaseT
         start=data.start,
         end=data.end,
     )
-    return _add(s, case, row, ctx)
+    return add_part(s, case, row, ctx)
 
 
 def add_consent(s: Session, case_id: int, data: M.ConsentIn, ctx: Ctx) -> CaseConsent:
     case = _managing(s, case_id, ctx)
-    row = _part(
+    row = new_part(
         case,
         CaseConsent,
         category=data.category,
@@ -187,7 +187,7 @@ def add_consent(s: Session, case_id: int, data: M.ConsentIn, ctx: Ctx) -> CaseCo
         expires_on=data.expires_on,
         revoked_at=None,
     )
-    return _add(s, case, row, ctx)
+    return add_part(s, case, row, ctx)
 
 
 def revoke_consent(s: Session, consent_id: int, version: int, ctx: Ctx) -> CaseConsent:
