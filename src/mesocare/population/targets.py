@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from mesocare.errors import ParameterError
+from mesocare.i18n import N_
 from mesocare.population import engine as E
 from mesocare.population.aggregate import suppress
 from mesocare.population.codelists import CodeLists
@@ -58,7 +59,7 @@ class TargetRule:
 DEFAULT_TARGETS: tuple[TargetRule, ...] = (
     TargetRule(
         "diabetes_hba1c",
-        "Diabetes, HbA1c overdue or out of range, most deprived areas",
+        N_("Diabetes, HbA1c overdue or out of range, most deprived areas"),
         condition="diabetes",
         measurement="hba1c",
         window_months=12,

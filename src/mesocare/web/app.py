@@ -15,9 +15,10 @@ from mesocare import __version__
 from mesocare.errors import NotFoundError
 from mesocare.services.platform import Platform
 from mesocare.web import errors
+from mesocare.web.api import cases as cases_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
-from mesocare.web.pages import actors, auth, members, zones
+from mesocare.web.pages import actors, auth, cases, members, zones
 from mesocare.web.views import ViewCache
 
 #: the largest request body accepted (uploads included); beyond it: 413
@@ -71,9 +72,10 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members):
+    for module in (auth, zones, actors, members, cases):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
+    app.include_router(cases_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

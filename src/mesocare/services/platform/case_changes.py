@@ -115,11 +115,15 @@ def add_action(s: Session, case_id: int, data: M.ActionIn, ctx: Ctx) -> CaseActi
     return add_part(s, case, row, ctx)
 
 
-def set_action_status(s: Session, action_id: int, data: M.ActionStatusIn, ctx: Ctx) -> CaseAction:
+def set_action_status(
+    s: Session, action_id: int, data: M.ActionStatusIn, ctx: Ctx, *, case_id: int | None = None
+) -> CaseAction:
     """One step of the referral loop (requested → accepted → done with its result, or declined /
     cancelled); a step the loop has not is refused."""
     row = s.get(CaseAction, action_id)
-    if row is None:
+    if case_id is not None:
+        load(s, case_id, CaseAccess(ctx.access))  # the case's 403 before anything of the action
+    if row is None or case_id not in (None, row.case_id):
         raise NotFoundError(_("no action {id}").format(id=action_id))
     case = _contributing(s, row.case_id, ctx)
     ca = CaseAccess(ctx.access)
@@ -190,10 +194,14 @@ def add_consent(s: Session, case_id: int, data: M.ConsentIn, ctx: Ctx) -> CaseCo
     return add_part(s, case, row, ctx)
 
 
-def revoke_consent(s: Session, consent_id: int, version: int, ctx: Ctx) -> CaseConsent:
+def revoke_consent(
+    s: Session, consent_id: int, version: int, ctx: Ctx, *, case_id: int | None = None
+) -> CaseConsent:
     """Revoke at once: from this commit on, what the consent covered is hidden."""
     row = s.get(CaseConsent, consent_id)
-    if row is None:
+    if case_id is not None:
+        load(s, case_id, CaseAccess(ctx.access))
+    if row is None or case_id not in (None, row.case_id):
         raise NotFoundError(_("no consent {id}").format(id=consent_id))
     case = _managing(s, row.case_id, ctx)
     if row.revoked_at is not None:
@@ -229,15 +237,19 @@ def set_priority(s: Session, case_id: int, data: M.PriorityIn, ctx: Ctx) -> Case
 
 
 # ----- emergency access ------------------------------------------------------------------------
-def break_glass(s: Session, case_id: int, data: M.BreakGlassIn, ctx: Ctx) -> BreakGlass:
-    """An emergency access for ``data.minutes``: audited, and flagged to the coordinator."""
+def break_glass(s: Session, case_id: int, data: M.BreakGlassIn, ctx: Ctx) -> BreakGlass | None:
+    """An emergency access for ``data.minutes``: audited, and flagged to the coordinator. None
+    (and nothing recorded) for a user who reaches the case already."""
     case = s.get(Case, case_id)
     if case is None:
         raise NotFoundError(_("no case {id}").format(id=case_id))
 
     ca = CaseAccess(ctx.access)
     at = utcnow()
-    if not ca.can_break_glass(facts(s, case), at):
+    f = facts(s, case)
+    if ca.can_read(f, at):
+        return None
+    if not ca.can_break_glass(f, at):
         raise PermissionDeniedError(
             _("an emergency access is for the coordinators and members of the case's zone")
         )
@@ -257,9 +269,37 @@ def break_glass(s: Session, case_id: int, data: M.BreakGlassIn, ctx: Ctx) -> Bre
     return g
 
 
-def acknowledge_glass(s: Session, glass_id: int, ctx: Ctx) -> None:
+def _case(s: Session, case_id: int) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(_("no case {id}").format(id=case_id))
+    return case
+
+
+def reaches(s: Session, case_id: int, ca: CaseAccess) -> bool:
+    """Whether the user reaches the case now (404 if there is none)."""
+    return ca.can_read(facts(s, _case(s, case_id)), utcnow())
+
+
+def can_break_glass(s: Session, case_id: int, ca: CaseAccess) -> bool:
+    return ca.can_break_glass(facts(s, _case(s, case_id)), utcnow())
+
+
+def zone_actors(s: Session, territory: str, zone: str) -> list[tuple[int, str]]:
+    """The actors a team entry may be (the case's zone), by name."""
+    rows = s.execute(
+        select(Actor.id, Actor.name, Actor.discipline)
+        .where(Actor.territory == territory, Actor.zone_code == zone)
+        .order_by(Actor.name, Actor.id)
+    )
+    return [(i, n) for i, n, _d in rows]
+
+
+def acknowledge_glass(s: Session, glass_id: int, ctx: Ctx, *, case_id: int | None = None) -> None:
     g = s.get(BreakGlass, glass_id)
-    if g is None:
+    if case_id is not None:
+        load(s, case_id, CaseAccess(ctx.access))
+    if g is None or case_id not in (None, g.case_id):
         raise NotFoundError(_("no emergency access {id}").format(id=glass_id))
     _managing(s, g.case_id, ctx)
     if g.acknowledged_at is None:

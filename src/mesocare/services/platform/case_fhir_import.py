@@ -12,7 +12,7 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mesocare.errors import ValidationError
+from mesocare.errors import PermissionDeniedError, ValidationError
 from mesocare.i18n import _
 from mesocare.organisation import cases as M
 from mesocare.services.platform import case_changes as CC
@@ -223,6 +223,8 @@ def import_bundle(
 ) -> int:
     """A new case in ``zone`` from the bundle; its id. The caller's transaction holds it all:
     on any error nothing is stored."""
+    if not C.CaseAccess(ctx.access).can_open_case(entry.id, entry.require_zone(zone)):
+        raise PermissionDeniedError(_("you may not open a case in zone {zone}").format(zone=zone))
     plan = plan_of(parse_bundle(raw))
     case = C.open_case(s, entry, zone, M.CaseOpen(code=plan.code), ctx)
     refs: dict[str, int] = {}

@@ -85,7 +85,7 @@ def add_member(s: Session, entry: TerritoryEntry, practice_id: str, email: str, 
     if uid is None:
         raise ValidationError(_("no such user"), column="email", found=email)
     if is_member(s, entry.id, practice_id, uid):
-        raise ConflictError(_("already a member of this practice"))
+        return 0  # already one: nothing to do
     row = PracticeMember(
         territory=entry.id, practice_id=practice_id, user_id=uid, added_by=ctx.user_id
     )
@@ -128,6 +128,8 @@ class TargetList:
     rows: pd.DataFrame
     #: listed among eligible per area, suppressed
     counts: pd.DataFrame
+    #: False when the territory has no population-health folder yet (the list is empty)
+    available: bool = True
 
 
 def compute(
@@ -167,7 +169,11 @@ def target_list(
     rule: T.TargetRule = T.DEFAULT_TARGETS[0],
 ) -> TargetList:
     zone = _require_member(s, entry, practice_id, ctx)
-    rows, areas, ref = compute(entry, population_dir(data_dir, entry.id), zone, rule)
+    folder = population_dir(data_dir, entry.id)
+    if not (folder / "persons.parquet").exists():
+        empty = pd.DataFrame(columns=["person_id", "area_code", "overdue", "out_of_range", "case"])
+        return TargetList(rule, practice_id, zone, date.min, [], empty, empty, available=False)
+    rows, areas, ref = compute(entry, folder, zone, rule)
     mine = rows[(rows["practice_id"] == practice_id) & rows["listed"]].copy()
     mine["person_id"] = mine["person_id"].astype(str)
     linked = set(
@@ -212,7 +218,10 @@ def open_from_list(
     """Open a case for a person of the practice's list: it holds the keyed link and the
     practice, nothing of the person; one case per person."""
     zone = _require_member(s, entry, practice_id, ctx)
-    rows, _areas, _ref = compute(entry, population_dir(data_dir, entry.id), zone, rule)
+    folder = population_dir(data_dir, entry.id)
+    if not (folder / "persons.parquet").exists():
+        raise ValidationError(_("not a person of this practice's list"), column="person_id")
+    rows, _areas, _ref = compute(entry, folder, zone, rule)
     on_list = rows[(rows["practice_id"] == practice_id) & rows["listed"]]
     if person_id not in set(on_list["person_id"].astype(str)):
         raise ValidationError(_("not a person of this practice's list"), column="person_id")
