@@ -177,7 +177,7 @@ class ConsentIn(_In):
 
 class PriorityIn(_In):
     version: int = Field(ge=1)
-    problem_ids: list[int] = Field(max_length=200)
+    problem_ids: list[int] = Field(default_factory=list, max_length=200)
 
 
 class BreakGlassIn(_In):

@@ -27,6 +27,7 @@ from mesocare.population.rules import HealthParams
 from mesocare.population.tables import read_manifest, table_paths
 from mesocare.services.platform import audit, case_link
 from mesocare.services.platform import cases as C
+from mesocare.services.platform.case_access import CaseAccess
 from mesocare.services.platform.records import Ctx
 from mesocare.services.platform.territories import TerritoryEntry
 from mesocare.store.models import User
@@ -218,6 +219,8 @@ def open_from_list(
     """Open a case for a person of the practice's list: it holds the keyed link and the
     practice, nothing of the person; one case per person."""
     zone = _require_member(s, entry, practice_id, ctx)
+    if not CaseAccess(ctx.access).can_open_case(entry.id, zone):
+        raise PermissionDeniedError(_("you may not open a case in zone {zone}").format(zone=zone))
     folder = population_dir(data_dir, entry.id)
     if not (folder / "persons.parquet").exists():
         raise ValidationError(_("not a person of this practice's list"), column="person_id")
