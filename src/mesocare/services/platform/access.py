@@ -76,9 +76,17 @@ class Access:
     def _covered(self, territory: str, unit: str | None, roles: Sequence[Role]) -> bool:
         return any(self.covers(g.scope, territory, unit) for g in self._grants(roles))
 
-    def holds(self, territory: str, unit: str, roles: Sequence[Role]) -> bool:
-        """Whether one of the user's grants with one of ``roles`` covers ``unit``."""
-        return self._covered(territory, unit, roles)
+    def holds(self, territory: str, zone: str, roles: Sequence[Role]) -> bool:
+        """Whether the user has one of ``roles`` in ``zone``: on a scope covering it, or on one
+        of its networks (as for reading a zone)."""
+        if self._covered(territory, zone, roles):
+            return True
+        return any(
+            g.scope.territory == territory
+            and g.scope.unit is not None
+            and zone in self.hierarchy.ancestors(territory, g.scope.unit)
+            for g in self._grants(roles)
+        )
 
     # ----- decisions ------------------------------------------------------------------
     @property
@@ -95,15 +103,7 @@ class Access:
 
     def can_read_zone(self, territory: str, zone: str) -> bool:
         """Whether the user reads the zone's records (not analysts: they read figures)."""
-        roles = [r for r in Role if r != Role.ANALYST]
-        if self._covered(territory, zone, roles):
-            return True
-        return any(
-            g.scope.territory == territory
-            and g.scope.unit is not None
-            and zone in self.hierarchy.ancestors(territory, g.scope.unit)
-            for g in self._grants(roles)
-        )
+        return self.holds(territory, zone, [r for r in Role if r != Role.ANALYST])
 
     def can_read_figures(self, territory: str, zone: str) -> bool:
         """Whether the user reads the zone's diagnosis and figures."""

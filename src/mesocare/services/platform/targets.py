@@ -215,6 +215,8 @@ def open_from_list(
     person_id: str,
     ctx: Ctx,
     rule: T.TargetRule = T.DEFAULT_TARGETS[0],
+    *,
+    code: str | None = None,
 ) -> Case:
     """Open a case for a person of the practice's list: it holds the keyed link and the
     practice, nothing of the person; one case per person."""
@@ -232,5 +234,5 @@ def open_from_list(
     if s.scalar(select(Case.id).where(Case.territory == entry.id, Case.link_hash == link)):
         raise ConflictError(_("a case is already open for this person: ask its coordinator"))
     return C.open_case(
-        s, entry, zone, CaseOpen(code=None), ctx, link_hash=link, practice_id=practice_id
+        s, entry, zone, CaseOpen(code=code), ctx, link_hash=link, practice_id=practice_id
     )
