@@ -58,7 +58,7 @@ class _In(BaseModel):
 
 
 class CaseOpen(_In):
-    code: str | None = Field(None, max_length=40)
+    code: str | None = Field(default=None, max_length=40)
 
     @field_validator("code")
     @classmethod
@@ -73,7 +73,7 @@ class CaseOpen(_In):
 
 class Shared(_In):
     #: the consent categories this is shared with (default: all)
-    shared_with: list[str] | None = Field(None, validate_default=True)
+    shared_with: list[str] | None = Field(default=None, validate_default=True)
 
     @field_validator("shared_with")
     @classmethod
@@ -84,7 +84,7 @@ class Shared(_In):
 class GoalIn(Shared):
     text: Text
     #: "patient", "relative", or "team:<team entry id>"
-    expressed_by: str = Field("patient", max_length=40)
+    expressed_by: str = Field(default="patient", max_length=40)
 
     @field_validator("expressed_by")
     @classmethod
@@ -97,7 +97,7 @@ class GoalIn(Shared):
 class ProblemIn(Shared):
     domain: str
     text: Text
-    icpc2: str | None = Field(None, max_length=10)
+    icpc2: str | None = Field(default=None, max_length=10)
 
     @field_validator("domain")
     @classmethod
@@ -118,11 +118,11 @@ class ProblemIn(Shared):
 
 
 class TeamIn(_In):
-    actor_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    actor_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     #: the e-mail of the professional's platform account (gives them access to the case)
-    user: str | None = Field(None, max_length=254)
+    user: str | None = Field(default=None, max_length=254)
     role: Short
-    added_value: str | None = Field(None, max_length=2000)
+    added_value: str | None = Field(default=None, max_length=2000)
     category: str = "primary_care"
     start: date
     end: date | None = None
@@ -142,14 +142,14 @@ class TeamIn(_In):
 class ActionIn(Shared):
     kind: ActionKind = ActionKind.ACTION
     text: Text
-    problem_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    performer_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    problem_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    performer_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class ActionStatusIn(_In):
     version: int = Field(ge=1)
     status: ActionStatus
-    result: str | None = Field(None, max_length=2000)
+    result: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
     def _result(self) -> ActionStatusIn:
@@ -182,7 +182,7 @@ class PriorityIn(_In):
 
 class BreakGlassIn(_In):
     reason: str = Field(min_length=10, max_length=1000)
-    minutes: int = Field(60, ge=5, le=480)
+    minutes: int = Field(default=60, ge=5, le=480)
 
 
 # ----- what a user reads -------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def prepare_cases(
             s,
             cid,
             M.ActionIn(
-                kind="referral",
+                kind=M.ActionKind.REFERRAL,
                 text="Aanmelding schuldhulpverlening",
                 problem_id=debt.id,
                 performer_id=worker.id,
@@ -152,13 +152,15 @@ def prepare_cases(
         ref_id = ref.id
     w = _ctx(platform, welfare)
     with platform.session(write=True) as s:
-        a = CC.set_action_status(s, ref_id, M.ActionStatusIn(version=1, status="accepted"), w)
+        a = CC.set_action_status(
+            s, ref_id, M.ActionStatusIn(version=1, status=M.ActionStatus.ACCEPTED), w
+        )
         CC.set_action_status(
             s,
             ref_id,
             M.ActionStatusIn(
                 version=a.version,
-                status="done",
+                status=M.ActionStatus.DONE,
                 result="Budgetbegeleiding gestart; afbetalingsplan met de verhuurder",
             ),
             w,
