@@ -172,7 +172,7 @@ def test_outside_the_team_403_and_break_the_glass(app: Any, served: Served) -> N
     assert GOAL in page and "Emergency access" in page
     nurse, _n = _as(app, NURSE)
     listing = nurse.get("/cases").text
-    assert "emergency access to review" in listing
+    assert "1 emergency access to review" in listing
     assert "coordinator unreachable" in nurse.get(f"/cases/{cid}").text
 
 
