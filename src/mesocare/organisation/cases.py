@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from mesocare.organisation.icpc2 import DOMAINS, lookup
 
 CATEGORIES: tuple[str, ...] = ("primary_care", "welfare", "hospital")
+#: the longest and the default emergency access ("break the glass"), in minutes
+MAX_GLASS_MINUTES = 8 * 60
+DEFAULT_GLASS_MINUTES = 60
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -182,7 +185,7 @@ class PriorityIn(_In):
 
 class BreakGlassIn(_In):
     reason: str = Field(min_length=10, max_length=1000)
-    minutes: int = Field(default=60, ge=5, le=480)
+    minutes: int = Field(default=DEFAULT_GLASS_MINUTES, ge=5, le=MAX_GLASS_MINUTES)
 
 
 # ----- what a user reads -------------------------------------------------------------------------

@@ -4,6 +4,8 @@ counts per area are suppressed; the link's key is created once, 0600."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import stat
 from datetime import date
 from pathlib import Path
@@ -140,7 +142,10 @@ def test_the_key_is_made_once_and_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     assert case_link.link_hash(tmp_path, "t", "42") == a != case_link.link_hash(tmp_path, "t", "43")
-    assert len(key.read_bytes()) == 32 and "42" not in a
+    assert len(key.read_bytes()) == 32 and re.fullmatch("[0-9a-f]{64}", a)
+    # keyed: another platform's key gives another link, and the plain hash is not it
+    assert case_link.link_hash(tmp_path / "other", "t", "42") != a
+    assert hashlib.sha256(b"t:42").hexdigest() != a
 
 
 def test_the_most_deprived_areas() -> None:

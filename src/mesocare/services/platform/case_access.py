@@ -22,13 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from mesocare.organisation.cases import CATEGORIES
+from mesocare.organisation.cases import CATEGORIES, DEFAULT_GLASS_MINUTES, MAX_GLASS_MINUTES
 from mesocare.organisation.roles import Role
 from mesocare.services.platform.access import Access
 
-#: the longest and default emergency access
-MAX_GLASS_MINUTES = 8 * 60
-DEFAULT_GLASS_MINUTES = 60
 
 
 class Reach(StrEnum):
