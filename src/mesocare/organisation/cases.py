@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mesocare.i18n import _
 from mesocare.organisation.icpc2 import DOMAINS, lookup
 
 CATEGORIES: tuple[str, ...] = ("primary_care", "welfare", "hospital")
@@ -52,7 +53,11 @@ def _categories(v: list[str] | None) -> list[str]:
     v = list(dict.fromkeys(v or CATEGORIES))
     bad = [c for c in v if c not in CATEGORIES]
     if bad:
-        raise ValueError(f"unknown consent category {bad[0]!r}; known: {', '.join(CATEGORIES)}")
+        raise ValueError(
+            _("unknown consent category {found!r}; known: {known}").format(
+                found=bad[0], known=", ".join(CATEGORIES)
+            )
+        )
     return v
 
 
@@ -70,7 +75,7 @@ class CaseOpen(_In):
             return None
         v = v.upper()
         if not CODE.match(v):
-            raise ValueError("a case code is 3 to 40 capital letters, digits and dashes")
+            raise ValueError(_("a case code is 3 to 40 capital letters, digits and dashes"))
         return v
 
 
@@ -94,7 +99,7 @@ class GoalIn(Shared):
     def _by(cls, v: str) -> str:
         if v in ("patient", "relative") or re.match(r"^team:[1-9][0-9]{0,9}$", v):
             return v
-        raise ValueError("expressed by 'patient', 'relative' or a member of the team")
+        raise ValueError(_("expressed by the patient, a relative or a member of the team"))
 
 
 class ProblemIn(Shared):
@@ -106,7 +111,7 @@ class ProblemIn(Shared):
     @classmethod
     def _domain(cls, v: str) -> str:
         if v not in DOMAINS:
-            raise ValueError(f"the domain is one of {', '.join(DOMAINS)}")
+            raise ValueError(_("the domain is one of {known}").format(known=", ".join(DOMAINS)))
         return v
 
     @field_validator("icpc2")
@@ -116,7 +121,7 @@ class ProblemIn(Shared):
             return None
         found = lookup(v)
         if found is None:
-            raise ValueError(f"{v!r} is not an ICPC-2 code of the list")
+            raise ValueError(_("{code!r} is not an ICPC-2 code of the list").format(code=v))
         return found.code
 
 
@@ -138,7 +143,7 @@ class TeamIn(_In):
     @model_validator(mode="after")
     def _period(self) -> TeamIn:
         if self.end is not None and self.end < self.start:
-            raise ValueError("the period ends before it starts")
+            raise ValueError(_("the period ends before it starts"))
         return self
 
 
@@ -157,7 +162,7 @@ class ActionStatusIn(_In):
     @model_validator(mode="after")
     def _result(self) -> ActionStatusIn:
         if self.status == ActionStatus.DONE and not self.result:
-            raise ValueError("report the result back when the action is done")
+            raise ValueError(_("report the result back when the action is done"))
         return self
 
 
@@ -174,7 +179,7 @@ class ConsentIn(_In):
     @model_validator(mode="after")
     def _period(self) -> ConsentIn:
         if self.expires_on is not None and self.expires_on < self.given_on:
-            raise ValueError("the consent expires before it is given")
+            raise ValueError(_("the consent expires before it is given"))
         return self
 
 

@@ -27,7 +27,6 @@ from mesocare.organisation.roles import Role
 from mesocare.services.platform.access import Access
 
 
-
 class Reach(StrEnum):
     COORDINATOR = "coordinator"
     TEAM = "team"

@@ -47,7 +47,7 @@ def demo_accounts(zone: str = "Z01", network: str = "Z01-N1") -> list[DemoAccoun
         ),
         DemoAccount("viewer@demo.mesocare.org", "demo-viewer-2026", "viewer", zone, "Board member"),
         DemoAccount(
-            "welfare@demo.mesocare.org", "demo-welfare-2026", "member", zone, "Welfare worker (CAW)"
+            "welfare@demo.mesocare.org", "demo-welfare-2026", "member", zone, "Welfare worker"
         ),
     ]
 
