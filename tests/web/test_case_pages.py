@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
+from tests.services.records.test_targets import population  # noqa: F401, F811 (fixture)
 
 from mesocare.organisation.roles import Scope
 from mesocare.services.platform import accounts as A
@@ -186,3 +187,32 @@ def test_case_pages_in_other_languages(app: Any, served: Served, lang: str) -> N
     for url in ("/cases", f"/cases/{cid}", f"/cases/{cid}/access-log", "/t/leuven/z/Z01/cases/new"):
         r = nurse.get(url)
         assert r.status_code == 200 and f'<html lang="{lang}"' in r.text, url
+
+
+def test_the_target_list_page_and_a_case_from_it(
+    app: Any,
+    served: Served,
+    population: Any,  # noqa: F811
+) -> None:
+    from tests.services.records.test_targets import _served_with
+
+    from mesocare.services.platform import targets as TG
+    from mesocare.services.platform.records import Ctx
+
+    p = _served_with(served, population)
+    entry = p.entry("leuven")
+    practice = next(iter(TG.practices(entry, "Z01")))
+    with p.session(write=True) as s:
+        admin = Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS["admin"][0]))), "t")
+        TG.add_member(s, entry, practice, ACCOUNTS["member"][0], admin)
+    member, csrf = _as(app, ACCOUNTS["member"][0])
+    url = f"/t/leuven/practices/{practice}/targets"
+    page = member.get(url)
+    assert page.status_code == 200 and "Counts per area" in page.text
+    person = re.search(r'name="person_id" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = _post(member, f"{url}/case", csrf, {"person_id": person})
+    case_page = member.get(r.headers["location"]).text
+    assert "linked to a person of a practice list" in case_page and person not in case_page
+    assert "a case is open" in member.get(url).text
+    coord, _c = _as(app, ACCOUNTS["coordinator"][0])
+    assert coord.get(url).status_code == 403
