@@ -67,6 +67,32 @@ def admin_only(role: str, own: bool) -> str:
     return "ok" if role == "admin" else "deny"
 
 
+# A case of each zone is opened by that zone's coordinator ("coordinator" for own, "other" for the
+# other zone); its team holds an account of no role here. So the member and the viewer of the
+# zone are not on its team: 403 on every case route, like the admin and the analyst.
+def case_team(role: str, own: bool) -> str:
+    return "ok" if own and role == "coordinator" else "deny"
+
+
+def open_case(role: str, own: bool) -> str:
+    return "ok" if role == "admin" or (own and role in ("coordinator", "member")) else "deny"
+
+
+def break_glass(role: str, own: bool) -> str:
+    """A coordinator or member of the case's zone (the coordinator of the case: to the case)."""
+    return "ok" if own and role in ("coordinator", "member") else "deny"
+
+
+# The member of the zone is a member of a practice of their zone; nobody else is.
+def practice(role: str, own: bool) -> str:
+    return "ok" if own and role == "member" else "deny"
+
+
+def practice_open(role: str, own: bool) -> str:
+    """A member of the practice may ask; the person asked for is not on its list."""
+    return "invalid" if own and role == "member" else "deny"
+
+
 @dataclass(frozen=True)
 class Case:
     rule: Rule
@@ -150,6 +176,45 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/governance/meetings/{meeting_id}/items"): Case(edit_by_id),
     ("GET", "/api/v1/governance/decisions/{decision_id}"): Case(read_by_id),
     ("PUT", "/api/v1/governance/decisions/{decision_id}/votes"): Case(edit_by_id),
+    # cases: access follows the care team
+    ("GET", "/cases"): Case(logged_in),
+    ("GET", Z + "/cases/new"): Case(open_case),
+    ("POST", Z + "/cases"): Case(open_case),
+    ("GET", "/cases/{case_id}"): Case(case_team),
+    ("POST", "/cases/{case_id}/goals"): Case(case_team),
+    ("POST", "/cases/{case_id}/problems"): Case(case_team),
+    ("POST", "/cases/{case_id}/team"): Case(case_team),
+    ("POST", "/cases/{case_id}/actions"): Case(case_team),
+    ("POST", "/cases/{case_id}/actions/{action_id}/status"): Case(case_team),
+    ("POST", "/cases/{case_id}/consents"): Case(case_team),
+    ("POST", "/cases/{case_id}/consents/{consent_id}/revoke"): Case(case_team),
+    ("POST", "/cases/{case_id}/priority"): Case(case_team),
+    ("GET", "/cases/{case_id}/break-glass"): Case(break_glass),
+    ("POST", "/cases/{case_id}/break-glass"): Case(break_glass),
+    ("POST", "/cases/{case_id}/break-glass/{glass_id}/acknowledge"): Case(case_team),
+    ("GET", "/cases/{case_id}/access-log"): Case(case_team),
+    ("GET", "/cases/{case_id}/access-log.{fmt}"): Case(case_team),
+    ("GET", T + "/practices/{practice_id}/targets"): Case(practice),
+    ("POST", T + "/practices/{practice_id}/targets/case"): Case(practice_open),
+    ("GET", "/api/v1/cases"): Case(logged_in),
+    ("POST", A + "/zones/{zone}/cases"): Case(open_case),
+    ("POST", A + "/zones/{zone}/cases/fhir"): Case(open_case),
+    ("GET", "/api/v1/cases/{case_id}"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/goals"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/problems"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/team"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/actions"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/actions/{action_id}/status"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/consents"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/revoke"): Case(case_team),
+    ("PUT", "/api/v1/cases/{case_id}/priority"): Case(case_team),
+    ("POST", "/api/v1/cases/{case_id}/break-glass"): Case(break_glass),
+    ("GET", "/api/v1/cases/{case_id}/access-log"): Case(case_team),
+    ("GET", "/api/v1/cases/{case_id}/access-log.csv"): Case(case_team),
+    ("GET", "/api/v1/cases/{case_id}/fhir"): Case(case_team),
+    ("GET", A + "/practices/{practice_id}/targets"): Case(practice),
+    ("POST", A + "/practices/{practice_id}/targets/{person_id}/case"): Case(practice_open),
+    ("POST", A + "/practices/{practice_id}/members"): Case(edit),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -164,6 +229,8 @@ class Fixture:
     actor_id: int
     actor_version: int
     grant_id: int
+    case: dict[str, int]
+    practice_id: str
     #: a zorgraad with one member, a meeting, an agenda item and its decision
     body_id: int = 0
     member_id: int = 0
@@ -203,9 +270,68 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             access=None,
             request_id="matrix",
         )
+        case = _case(p, s, entry, zone, email)
+        practice = _practice(p, s, entry, zone, system)
         return Fixture(
-            zone, a.id, a.version, g.id, *_governance(s, entry, zone, S.Ctx(system, "m"))
+            zone,
+            a.id,
+            a.version,
+            g.id,
+            case,
+            practice,
+            *_governance(s, entry, zone, S.Ctx(system, "m")),
         )
+
+
+def _case(p: Any, s: Any, entry: Any, zone: str, team_email: str) -> dict[str, int]:
+    """A case of ``zone`` opened by its coordinator, with a team entry (an account of no role
+    here), an action, a consent and an emergency access to acknowledge."""
+    from datetime import date, timedelta
+
+    from mesocare.organisation import cases as M
+    from mesocare.services.platform import accounts as Acc
+    from mesocare.services.platform import case_changes as CC
+    from mesocare.services.platform import cases as C
+    from mesocare.services.platform.records import Ctx
+    from mesocare.store.models_cases import BreakGlass
+
+    opener = ACCOUNTS["coordinator" if zone == OWN else "other"][0]
+    ctx = Ctx(p.access(Acc.principal_of(Acc.get_user(s, opener))), "matrix")
+    case = C.open_case(s, entry, zone, M.CaseOpen(code=None), ctx)
+    team = CC.add_team_member(
+        s, case.id, M.TeamIn(user=team_email, role="GP", start=date(2020, 1, 1)), ctx
+    )
+    action = CC.add_action(s, case.id, M.ActionIn(text="x", performer_id=team.id), ctx)
+    consent = CC.add_consent(
+        s, case.id, M.ConsentIn(category="primary_care", given_on=date(2020, 1, 1)), ctx
+    )
+    g = BreakGlass(
+        case_id=case.id,
+        user_id=None,
+        who="someone",
+        reason="matrix",
+        ends_at=C.utcnow() + timedelta(minutes=5),
+    )
+    s.add(g)
+    s.flush()
+    return {
+        "case_id": case.id,
+        "action_id": action.id,
+        "consent_id": consent.id,
+        "glass_id": g.id,
+        "case_version": case.version,
+    }
+
+
+def _practice(p: Any, s: Any, entry: Any, zone: str, system: Any) -> str:
+    """A practice of ``zone``; the member of Z01 is a member of Z01's."""
+    from mesocare.services.platform import targets as TG
+    from mesocare.services.platform.records import Ctx
+
+    practice = next(iter(TG.practices(entry, zone)))
+    if zone == OWN:
+        TG.add_member(s, entry, practice, ACCOUNTS["member"][0], Ctx(system, "matrix"))
+    return practice
 
 
 def _governance(s: Any, entry: Any, zone: str, ctx: Any) -> tuple[int, int, int, int]:
@@ -283,6 +409,10 @@ def _request(method: str, path: str, f: Fixture, csrf: str | None, n: int) -> di
         decision_id=f.decision_id,
         index=0,
         name="web.css",
+        practice_id=f.practice_id,
+        person_id="1",
+        fmt="csv",
+        **f.case,
     )
     form = {"csrf_token": csrf or ""}
     kw: dict[str, Any] = {}
@@ -321,11 +451,52 @@ def _request(method: str, path: str, f: Fixture, csrf: str | None, n: int) -> di
         }
     elif method == "POST" and path.endswith("/delete"):
         kw["data"] = {"version": str(f.actor_version), **form}
+    elif "/cases" in path or "/practices/" in path:
+        kw.update(_case_body(method, path, f, form, api, n))
     elif method == "POST" and path.endswith("/members"):
         kw["data"] = {"email": TARGET, "role": "viewer", "unit": f.zone, **form}
     elif method == "POST":
         kw["data"] = form
     return {"method": method, "url": url, **kw}
+
+
+def _case_body(
+    method: str, path: str, f: Fixture, form: dict[str, str], api: bool, n: int
+) -> dict[str, Any]:
+    """A valid body for a case route (JSON for the API, a form for the pages)."""
+    if method == "GET":
+        return {}
+    v = {"version": 1}
+    bodies: dict[str, dict[str, Any]] = {
+        "/goals": {"text": "A goal", "expressed_by": "patient"},
+        "/problems": {"domain": "social", "text": "A problem"},
+        "/team": {"role": "Nurse", "start": "2026-01-01"},
+        "/actions": {"text": "An action"},
+        "/status": {**v, "status": "accepted"},
+        "/consents": {"category": "welfare", "given_on": "2026-01-01"},
+        "/priority": {"version": f.case["case_version"], "problem_ids": []},
+        "/break-glass": {"reason": "Emergency on the ward tonight", "minutes": 30},
+        "/members": {"email": ACCOUNTS["viewer"][0]},
+        "/targets/case": {"person_id": "1"},
+        "/cases": {"code": f"MX-{n}"},
+    }
+    if path.endswith("/revoke"):
+        return {"params": v} if api else {"data": {"version": "1", **form}}
+    if path.endswith("/cases/fhir"):
+        patient = {
+            "resourceType": "Patient",
+            "id": "patient",
+            "identifier": [{"system": "urn:mesocare:case-code", "value": f"FX-{n}"}],
+        }
+        return {
+            "json": {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": patient}],
+            }
+        }
+    body = next((b for k, b in bodies.items() if path.endswith(k)), {})
+    return {"json": body} if api else {"data": {**body, **form}}
 
 
 def _outcome(r: Any, api: bool) -> str:

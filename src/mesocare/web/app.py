@@ -15,10 +15,11 @@ from mesocare import __version__
 from mesocare.errors import NotFoundError
 from mesocare.services.platform import Platform
 from mesocare.web import errors
+from mesocare.web.api import cases as cases_api
 from mesocare.web.api import governance as governance_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
-from mesocare.web.pages import actors, auth, governance, members, zones
+from mesocare.web.pages import actors, auth, cases, governance, members, zones
 from mesocare.web.views import ViewCache
 
 #: the largest request body accepted (uploads included); beyond it: 413
@@ -72,10 +73,11 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members, governance):
+    for module in (auth, zones, actors, members, governance, cases):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(governance_api.router)
+    app.include_router(cases_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

@@ -68,6 +68,7 @@ def env() -> Environment:
         source_label=words.source_label,
         field_label=words.field_label,
         object_label=words.object_label,
+        case_label=words.case_label,
     )
     return e
 

@@ -58,6 +58,41 @@ FIELDS = {
 }
 
 
+#: the codes of a case (consent categories, problem domains, the referral loop, how one reaches it)
+CASES = {
+    "primary_care": N_("primary care"),
+    "welfare": N_("welfare"),
+    "hospital": N_("hospital"),
+    "somatic": N_("somatic"),
+    "psychological": N_("psychological"),
+    "social": N_("social"),
+    "action": N_("action"),
+    "referral": N_("referral"),
+    "requested": N_("requested"),
+    "accepted": N_("accepted"),
+    "done": N_("done"),
+    "declined": N_("declined"),
+    "cancelled": N_("cancelled"),
+    "coordinator": N_("coordinator of the case"),
+    "team": N_("care team"),
+    "emergency": N_("emergency access"),
+    "patient": N_("the patient"),
+    "relative": N_("a relative"),
+    "read": N_("read"),
+    "export": N_("exported"),
+    "break_glass": N_("emergency access"),
+    "acknowledge": N_("emergency access seen"),
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "case": N_("case"),
+    "goal": N_("goal"),
+    "problem": N_("problem"),
+    "consent": N_("consent"),
+    "open": N_("open"),
+}
+
+
 def label(table: dict[str, str], code: object) -> str:
     key = getattr(code, "value", code)
     return _(table[key]) if key in table else str(key)
@@ -89,3 +124,7 @@ def field_label(code: object) -> str:
 
 def object_label(code: object) -> str:
     return label(OBJECTS, code)
+
+
+def case_label(code: object) -> str:
+    return label(CASES, code)

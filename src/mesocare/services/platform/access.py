@@ -16,6 +16,9 @@ records ask it again, so no interface can forget.
   the zone (analysts do not see it); **manage it** (bodies, members, meetings, recording votes):
   ``admin`` or ``coordinator`` covering the zone;
 - **the whole audit log** and accounts of every zone: a global ``admin``.
+
+A case (goals, problems, team, consents) is not a zone record: who sees it follows its care team
+and the patient's consent, decided in :mod:`.case_access`.
 """
 
 from __future__ import annotations
@@ -76,6 +79,18 @@ class Access:
     def _covered(self, territory: str, unit: str | None, roles: Sequence[Role]) -> bool:
         return any(self.covers(g.scope, territory, unit) for g in self._grants(roles))
 
+    def holds(self, territory: str, zone: str, roles: Sequence[Role]) -> bool:
+        """Whether the user has one of ``roles`` in ``zone``: on a scope covering it, or on one
+        of its networks (as for reading a zone)."""
+        if self._covered(territory, zone, roles):
+            return True
+        return any(
+            g.scope.territory == territory
+            and g.scope.unit is not None
+            and zone in self.hierarchy.ancestors(territory, g.scope.unit)
+            for g in self._grants(roles)
+        )
+
     # ----- decisions ------------------------------------------------------------------
     @property
     def logged_in(self) -> bool:
@@ -91,15 +106,7 @@ class Access:
 
     def can_read_zone(self, territory: str, zone: str) -> bool:
         """Whether the user reads the zone's records (not analysts: they read figures)."""
-        roles = [r for r in Role if r != Role.ANALYST]
-        if self._covered(territory, zone, roles):
-            return True
-        return any(
-            g.scope.territory == territory
-            and g.scope.unit is not None
-            and zone in self.hierarchy.ancestors(territory, g.scope.unit)
-            for g in self._grants(roles)
-        )
+        return self.holds(territory, zone, [r for r in Role if r != Role.ANALYST])
 
     def can_read_figures(self, territory: str, zone: str) -> bool:
         """Whether the user reads the zone's diagnosis and figures."""

@@ -2,7 +2,7 @@
 
 One account per role in the Leuven-like territory; a few actors added by hand (welfare actors the
 providers table does not hold), two assigned to the member, and one edited so the audit log has a
-history. Idempotent: what exists is left as it is.
+history; an example case (see :mod:`.demo_cases`). Idempotent: what exists is left as it is.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def demo_accounts(zone: str = "Z01", network: str = "Z01-N1") -> list[DemoAccoun
             "member@demo.mesocare.org", "demo-member-2026", "member", network, "Network member"
         ),
         DemoAccount("viewer@demo.mesocare.org", "demo-viewer-2026", "viewer", zone, "Board member"),
+        DemoAccount(
+            "welfare@demo.mesocare.org", "demo-welfare-2026", "member", zone, "Welfare worker"
+        ),
     ]
 
 
@@ -123,6 +126,9 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
                 ctx,
             )
     demo_governance(platform, entry.id, zone, coordinator)
+    from mesocare.services.platform.demo_cases import prepare_cases
+
+    prepare_cases(platform, entry.id, zone, accounts[3].email, accounts[2].email, accounts[5].email)
     return accounts
 
 

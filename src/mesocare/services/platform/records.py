@@ -44,6 +44,33 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Private:
+    """Audit a change of a record whose content is private (a case's goals, problems…) under
+    its whole (``object_type``, ``object_id``: the case), with the part's name and id and the
+    names of the fields only: its values never reach the audit log."""
+
+    object_type: str
+    #: None: the row itself (the whole's own creation)
+    object_id: int | None
+    part: str
+
+
+def _payload(
+    row: ZoneRecord, fields: Iterable[str], private: Private | None, changed: Iterable[str] = ()
+) -> dict[str, Any]:
+    if private is None:
+        return snapshot(row, fields)
+    names = sorted(changed) if changed else sorted(f for f in fields if getattr(row, f) is not None)
+    return {"part": private.part, "id": row.id, "fields": names, "version": row.version}
+
+
+def _target(row: ZoneRecord, object_type: str, private: Private | None) -> tuple[str, int]:
+    if private is None:
+        return object_type, row.id
+    return private.object_type, row.id if private.object_id is None else private.object_id
+
+
 def conflict(current: int | None) -> ConflictError:
     return ConflictError(
         _(
@@ -71,6 +98,7 @@ def create(
     fields: Iterable[str],
     *,
     note: str | None = None,
+    private: Private | None = None,
 ) -> R:
     """Insert a new record (version 1) and its audit row."""
     t = now()
@@ -84,11 +112,10 @@ def create(
         ctx.access.principal,
         ctx.request_id,
         "create",
-        object_type,
-        row.id,
+        *_target(row, object_type, private),
         territory=row.territory,
         zone=row.zone_code,
-        after=snapshot(row, fields),
+        after=_payload(row, fields, private),
         note=note,
     )
     return row
@@ -105,12 +132,13 @@ def update(
     *,
     note: str | None = None,
     refresh: Callable[[Session, int], R] | None = None,
+    private: Private | None = None,
 ) -> R:
     """Apply ``values`` to ``row`` if it is still at ``version``; else a conflict, nothing saved."""
     fields = tuple(fields)
     if row.version != version:
         raise conflict(row.version)
-    before = snapshot(row, fields)
+    before = _payload(row, fields, private, values)
     model = type(row)
     res = s.execute(
         sql_update(model)
@@ -129,24 +157,31 @@ def update(
         ctx.access.principal,
         ctx.request_id,
         "update",
-        object_type,
-        row_id,
+        *_target(fresh, object_type, private),
         territory=fresh.territory,
         zone=fresh.zone_code,
         before=before,
-        after=snapshot(fresh, fields),
+        after=_payload(fresh, fields, private, values),
         note=note,
     )
     return fresh
 
 
 def delete(
-    s: Session, row: ZoneRecord, version: int, ctx: Ctx, object_type: str, fields: Iterable[str]
+    s: Session,
+    row: ZoneRecord,
+    version: int,
+    ctx: Ctx,
+    object_type: str,
+    fields: Iterable[str],
+    *,
+    private: Private | None = None,
 ) -> None:
     """Delete ``row`` if it is still at ``version``; else a conflict, nothing deleted."""
     if row.version != version:
         raise conflict(row.version)
-    before = snapshot(row, fields)
+    before = _payload(row, fields, private)
+    target = _target(row, object_type, private)
     model = type(row)
     res = s.execute(
         sql_delete(model)
@@ -160,12 +195,11 @@ def delete(
         ctx.access.principal,
         ctx.request_id,
         "delete",
-        object_type,
-        row.id,
+        *target,
         territory=row.territory,
         zone=row.zone_code,
         before=before,
     )
 
 
-__all__ = ["Ctx", "conflict", "create", "delete", "now", "snapshot", "update"]
+__all__ = ["Ctx", "Private", "conflict", "create", "delete", "now", "snapshot", "update"]
