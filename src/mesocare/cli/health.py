@@ -178,10 +178,18 @@ def run(
         if rate == rate
     )
     console.print(
-        _("{persons} persons; risk pyramid (region): {pyramid}").format(
-            persons=fmt_int(result.persons), pyramid=pyramid
-        )
+        _(
+            "{persons} persons; risk pyramid of the persons with a chronic condition "
+            "(region): {pyramid}"
+        ).format(persons=fmt_int(result.persons), pyramid=pyramid)
     )
+    missing = sorted(set(m.loc[m["note"] == "not_computable", "measure"]))
+    if missing:
+        console.print(
+            _("not computable (the import had no table for them): {measures}").format(
+                measures=", ".join(missing)
+            )
+        )
     for p in paths:
         line = _("written: {path}").format(path=p)
         if p.name == "target_ids.csv":
