@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 
 from mesocare.atomic import path_write
-from mesocare.errors import ParameterError
+from mesocare.errors import MesocareError, ParameterError, ValidationError
 from mesocare.population import aggregate as A
 from mesocare.population import engine as E
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.rules import HealthParams
 from mesocare.population.synthetic import write_synthetic
-from mesocare.population.tables import save_person_tables, table_paths
+from mesocare.population.tables import save_person_tables, table_paths, validate_folder
 from mesocare.territory import Territory, load_territory, save_territory
 from mesocare.territory.person_tables import PersonTables
 
@@ -81,12 +81,28 @@ def analyse(
     cl = codelists or load_codelists()
     if list_ids is not None:
         _check_group(list_ids, params)
+    # the folder is checked before an engine sees it: an engine's own message could quote a
+    # value of a person's record, and bad rows would otherwise be published as figures
+    validate_folder(
+        persons_dir,
+        area_codes=set(territory.areas["area_code"].astype(str)),
+        practice_ids=set(territory.providers["practice_id"].dropna().astype(str)),
+    )
     con = E.connect(engine, threads=threads, spark=spark)
-    t = E.read_tables(con, table_paths(persons_dir))
-    feats = E.person_features(t, cl, params)
-    # one pass: the person rows are stratified and counted at every level without being stored
-    counts = E.fetch(E.unit_counts(feats, cl, params))
-    ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
+    try:
+        t = E.read_tables(con, table_paths(persons_dir))
+        feats = E.person_features(t, cl, params)
+        # one pass: the person rows are stratified and counted at every level, not stored
+        counts = E.fetch(E.unit_counts(feats, cl, params))
+        ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
+    except MesocareError:
+        raise
+    except Exception as exc:  # DuckDB's or Spark's message may quote a record: never shown
+        raise ValidationError(
+            f"the {engine} engine could not run on these records ({type(exc).__name__})",
+            file=persons_dir,
+            expected="a persons folder written by mesocare (see `mesocare health synth`)",
+        ) from None
     measures = A.compute_measures(counts, cl, params, areas=area_codes(territory))
     log.info("population health: %d units × measures computed on %s", len(measures), engine)
     persons = int(counts.loc[counts["level"] == "area", "persons"].sum())

@@ -66,7 +66,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _PID,
             Column("kind", Kind.CATEGORY, allowed=CONTACT_KINDS),
             Column("date", Kind.DATE),
-            Column("length_of_stay_days", Kind.INT, nullable=True),
+            Column("length_of_stay_days", Kind.INT, nullable=True, min_value=0),
         ),
         _person_table(
             "measurements",
@@ -94,12 +94,33 @@ def empty_table(name: str) -> pd.DataFrame:
     return SCHEMAS[name].empty()
 
 
-def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) -> pd.DataFrame:
+#: table → (earlier, later) date columns of one row that must come in that order
+DATE_ORDER = {"persons": ("birth_date", "death_date"), "diagnoses": ("start_date", "end_date")}
+
+
+def check_person_table(
+    df: pd.DataFrame, name: str, *, file: str | None = None, row_offset: int = 0
+) -> pd.DataFrame:
     """Check one table against its schema and return it with normalised dtypes.
 
     Dates become ``datetime64[s]`` (day precision), text becomes ``string``, flags ``boolean``.
+    A death before the birth, or a diagnosis that ends before it starts, is refused.
+    ``row_offset``: ``df`` starts at that row of the file (for messages).
     """
-    return check_table(df, SCHEMAS[name], file=file or f"{name}.parquet")
+    where = file or f"{name}.parquet"
+    out = check_table(df, SCHEMAS[name], file=where, row_offset=row_offset)
+    if name in DATE_ORDER:
+        first, then = DATE_ORDER[name]
+        bad = (out[then] < out[first]).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            raise ValidationError(
+                f"{then} before {first}",
+                file=where,
+                column=then,
+                row=row_offset + _first(bad) + 1,
+                expected=f"{then} on or after {first}",
+            )
+    return out
 
 
 def _first(mask: np.ndarray) -> int:
