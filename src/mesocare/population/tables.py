@@ -195,7 +195,7 @@ def _linked(pid: pd.Series, ids: pd.Index, where: str, offset: int) -> None:
             column="person_id",
             expected=f"{ids.dtype} ids",
         )
-    orphan = ids.get_indexer(pid) < 0
+    orphan = ids.get_indexer(pd.Index(pid)) < 0
     if orphan.any():
         raise ValidationError(
             "person id not among persons",
