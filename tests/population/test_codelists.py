@@ -19,7 +19,9 @@ def test_each_listed_code_maps_to_its_condition(engine, tmp_path):
     cl = load_codelists()
     rows = cl.frame[cl.frame["kind"] == "condition"].reset_index(drop=True)
     # a prefix code is recorded as a longer code of its rubric or category
-    codes = [c + ("9" if m == "prefix" else "") for c, m in zip(rows["code"], rows["match"])]
+    codes = [
+        c + ("9" if m == "prefix" else "") for c, m in zip(rows["code"], rows["match"], strict=True)
+    ]
     pids = [f"q{i:04d}" for i in range(len(rows))]
     persons = pd.DataFrame(
         {
