@@ -68,6 +68,36 @@ def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str,
     return out
 
 
+def not_computable(
+    missing: tuple[str, ...] | list[str], codelists: CodeLists, params: HealthParams
+) -> frozenset[str]:
+    """The measures that need one of the ``missing`` event tables (an import without them).
+
+    Conditions (and so every prevalence, the pyramid's base and the care gaps of a condition)
+    need the diagnoses; polypharmacy the prescriptions; the pyramid every table its rules read;
+    a care gap the table of what it needs (measurements or vaccinations).
+    """
+    gone = set(missing)
+    rule_tables = {"diagnoses"}
+    for r in params.strata:
+        if r.min_hospital_stays is not None or r.min_emergency_visits is not None:
+            rule_tables.add("contacts")
+        if r.polypharmacy is not None:
+            rule_tables.add("prescriptions")
+    out: set[str] = set()
+    for kind, name, num_col, _den in measures(codelists, params):
+        if kind == "prevalence":
+            need = {"prescriptions"} if num_col == "polypharmacy" else {"diagnoses"}
+        elif kind == "stratum":
+            need = rule_tables
+        else:
+            g = next(g for g in params.care_gaps if g.id == name)
+            need = {codelists.kind_of(g.needs) + "s"} | ({"diagnoses"} if g.condition else set())
+        if need & gone:
+            out.add(name)
+    return frozenset(out)
+
+
 def compute_measures(
     counts: pd.DataFrame,
     codelists: CodeLists,

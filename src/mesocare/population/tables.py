@@ -35,7 +35,9 @@ def save_person_tables(
         for name in TABLES:
             df = getattr(tables, name)
             df.to_parquet(tmp / f"{name}.parquet", index=False)
-        write_manifest(tmp, tables.row_counts(), meta)
+        write_manifest(
+            tmp, tables.row_counts(), {"missing_tables": list(tables.missing)} | (meta or {})
+        )
     return target
 
 
@@ -85,7 +87,8 @@ def load_person_tables(folder: str | Path, *, area_codes: set[str] | None = None
             frames[name] = pd.read_parquet(path)
         except Exception as exc:
             raise ValidationError(f"unreadable file ({type(exc).__name__})", file=path) from None
-    return PersonTables.build(source=str(folder), area_codes=area_codes, **frames)
+    missing = tuple(read_manifest(folder).get("missing_tables", ()))
+    return PersonTables.build(source=str(folder), area_codes=area_codes, missing=missing, **frames)
 
 
 def validate_folder(

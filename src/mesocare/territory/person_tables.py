@@ -8,7 +8,7 @@ so messages name the file, the column and the 1-based row, never a value of pers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -137,6 +137,9 @@ class PersonTables:
     contacts: pd.DataFrame = field(default_factory=lambda: empty_table("contacts"))
     measurements: pd.DataFrame = field(default_factory=lambda: empty_table("measurements"))
     vaccinations: pd.DataFrame = field(default_factory=lambda: empty_table("vaccinations"))
+    #: event tables the source did not have at all (not the same as having no rows): the
+    #: measures that need them are not computable
+    missing: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -144,6 +147,7 @@ class PersonTables:
         *,
         source: str | None = None,
         area_codes: set[str] | None = None,
+        missing: tuple[str, ...] = (),
         **tables: pd.DataFrame,
     ) -> PersonTables:
         """Validate each table, person ids' uniqueness and links, and area codes if given."""
@@ -193,7 +197,10 @@ class PersonTables:
                     row=_first(orphan) + 1,
                     expected="every event to belong to a known person",
                 )
-        return cls(**checked)
+        unknown = set(missing) - set(TABLES[1:])
+        if unknown:
+            raise ValueError(f"unknown event tables {sorted(unknown)}")
+        return cls(**checked, missing=tuple(m for m in TABLES if m in missing))
 
     def row_counts(self) -> dict[str, int]:
-        return {f.name: len(getattr(self, f.name)) for f in fields(self)}
+        return {name: len(getattr(self, name)) for name in TABLES}
