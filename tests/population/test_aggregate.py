@@ -269,3 +269,15 @@ def test_areas_roll_up_only_where_they_have_a_parent(codelists):
         ("region", "R"): 150,
     }
     assert ("area", "A9") in dens.index  # its 4 persons: shown as a unit, numbers suppressed
+
+
+def test_no_standardised_rate_under_ten_events(codelists):
+    """As PHE publishes: 10 cases get an age-standardised rate, 3 (shown, as nothing is
+    suppressed here) get their crude rate but no standardised one, and say why."""
+    m = A.compute_measures(counts(codelists), codelists, replace(PARAMS, min_count=0), areas=AREAS)
+    m = m.set_index(["level", "unit_code", "measure"])
+    a1, a2 = m.loc[("area", "A1", "diabetes")], m.loc[("area", "A2", "diabetes")]
+    assert a1["numerator"] == 10 and a1["dsr"] > 0 and a1["note"] == ""
+    assert a2["numerator"] == 3 and a2["rate"] == pytest.approx(3 / 50)
+    assert np.isnan(a2["dsr"]) and np.isnan(a2["dsr_lower"]) and a2["note"] == "dsr_few_events"
+    assert not a2["suppressed"]

@@ -40,20 +40,23 @@ def hierarchies(draw):
     )
 
 
-def measure_rows(h: pd.DataFrame) -> pd.DataFrame:
-    """One row per unit × measure at every level (the sums of the areas)."""
+def measure_rows(h: pd.DataFrame, pairs=tuple((m, "persons") for m in MEASURES)) -> pd.DataFrame:
+    """One row per unit × (numerator, denominator) at every level (the sums of the areas)."""
     out = []
+    cols = sorted({c for pair in pairs for c in pair})
     for level in ("area", "network", "zone", "region"):
-        sums = h.groupby(f"{level}_code")[["persons", *MEASURES]].sum()
+        sums = h.groupby(f"{level}_code")[cols].sum()
         for unit, r in sums.iterrows():
-            for m in MEASURES:
-                out.append((level, unit, m, "persons", int(r[m]), int(r["persons"])))
+            for m, d in pairs:
+                out.append((level, unit, m, d, int(r[m]), int(r[d])))
     return pd.DataFrame(
         out, columns=["level", "unit_code", "num_col", "den_col", "numerator", "denominator"]
     )
 
 
-def disclosures(h: pd.DataFrame, rows: pd.DataFrame, shown_num, shown_den) -> list[str]:
+def disclosures(
+    h: pd.DataFrame, rows: pd.DataFrame, shown_num, shown_den, partitions=None
+) -> list[str]:
     """Every small value the published numbers determine (the slow, obvious attacker)."""
     var: dict[tuple[str, str, str], int] = {}
     value: list[float] = []
@@ -65,12 +68,20 @@ def disclosures(h: pd.DataFrame, rows: pd.DataFrame, shown_num, shown_den) -> li
     n = len(value)
     eqs = []
     groups = hierarchy_groups(h)
+    columns = sorted({k[2] for k in var})
     for parent, kids in groups:
-        for col in ("persons", *MEASURES):
+        for col in columns:
             e = np.zeros(n)
             e[var[(*parent, col)]] = 1
             for kid in kids:
                 e[var[(*kid, col)]] -= 1
+            eqs.append(e)
+    for total, parts in (partitions or {}).items():
+        for level, unit in {k[:2] for k in var}:
+            e = np.zeros(n)
+            e[var[(level, unit, total)]] = 1
+            for p in parts:
+                e[var[(level, unit, p)]] -= 1
             eqs.append(e)
     for i, r in enumerate(rows.itertuples()):
         for col, shown in ((r.num_col, shown_num[i]), (r.den_col, shown_den[i])):
@@ -106,7 +117,7 @@ def disclosures(h: pd.DataFrame, rows: pd.DataFrame, shown_num, shown_den) -> li
         if 1 <= val[d] - val[m] < K and determined(e):
             found.append(f"complement {r.level} {r.unit_code} {r.num_col}")
     for parent, kids in groups:
-        for col in ("persons", *MEASURES):
+        for col in columns:
             hidden = [var[(*k, col)] for k in kids if (*k, col) not in published]
             if hidden and (*parent, col) in published:
                 e = np.zeros(n)
@@ -240,3 +251,46 @@ def test_synthetic_run_nothing_recoverable(tmp_path):
     )
     assert after.breaches == []
     print(f"disclosing constraints: {len(before.breaches)} before, 0 now")
+
+
+STRATA = ("s1", "s2", "s3")
+PYRAMID = (("chronic", "persons"), ("m1", "persons"), *((s, "chronic") for s in STRATA))
+
+
+@st.composite
+def pyramids(draw):
+    """Areas with persons, chronically ill split in three strata, and one more measure."""
+    rows = []
+    for z in range(draw(st.integers(1, 2))):
+        for n in range(draw(st.integers(1, 3))):
+            for a in range(draw(st.integers(1, 3))):
+                strata = [draw(st.integers(0, 12)) for _ in STRATA]
+                persons = sum(strata) + draw(st.integers(0, 20))
+                m1 = draw(st.integers(0, persons))
+                rows.append((f"A{z}{n}{a}", f"N{z}{n}", f"Z{z}", "R", persons, m1, *strata))
+    h = pd.DataFrame(
+        rows,
+        columns=["area_code", "network_code", "zone_code", "region_code", "persons", "m1", *STRATA],
+    )
+    return h.assign(chronic=h[list(STRATA)].sum(axis=1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(pyramids())
+def test_nothing_small_is_recoverable_with_strata(h):
+    """The same, with the strata adding up to the chronically ill within every unit, and the
+    chronically ill a numerator (of the persons) and a denominator (of the strata)."""
+    rows = measure_rows(h, PYRAMID)
+    areas = h[["area_code", "network_code", "zone_code", "region_code"]]
+    num_hidden, den_hidden, _ = suppress_rows(rows, K, areas=areas, partitions={"chronic": STRATA})
+    shown_num, shown_den = ~(num_hidden | den_hidden), ~den_hidden
+    # a cell is published where any row shows it (chronic: numerator here, denominator there)
+    shown = {}
+    for i, r in enumerate(rows.itertuples()):
+        for col, ok in ((r.num_col, shown_num[i]), (r.den_col, shown_den[i])):
+            key = (r.level, r.unit_code, col)
+            shown[key] = shown.get(key, False) or bool(ok)
+    shown_num = np.array([shown[(r.level, r.unit_code, r.num_col)] for r in rows.itertuples()])
+    shown_den = np.array([shown[(r.level, r.unit_code, r.den_col)] for r in rows.itertuples()])
+    found = disclosures(h, rows, shown_num, shown_den, partitions={"chronic": STRATA})
+    assert found == []
