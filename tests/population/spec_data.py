@@ -113,22 +113,23 @@ def spec_tables() -> PersonTables:
     )
 
 
-#: person → (age, conditions, n_drugs, hospital stays, emergency visits, stratum, gaps)
+#: person → (age, conditions, n_drugs, hospital stays, emergency visits, stratum, gaps); the
+#: pyramid stratifies the chronically ill only (stratum 0: no chronic condition)
 EXPECTED = {
-    "p01": (70, {"diabetes", "hypertension"}, 0, 0, 0, 2, {"hypertension_bp"}),
+    "p01": (70, {"diabetes", "hypertension"}, 0, 0, 0, 1, {"hypertension_bp"}),
     "p02": (
         80,
         {"heart_failure", "copd", "diabetes", "ckd"},
         0,
         0,
         0,
-        3,
+        2,  # 4 conditions but no hospital stay
         {"diabetes_hba1c", "flu_65plus"},
     ),
-    "p03": (30, set(), 5, 0, 0, 2, set()),
-    "p04": (35, {"asthma"}, 0, 1, 2, 2, set()),
-    "p05": (65, set(), 0, 0, 0, 1, set()),
-    "p08": (60, {"ihd", "depression"}, 0, 1, 0, 3, set()),
-    "p09": (45, {"diabetes"}, 4, 0, 0, 2, set()),
-    "p10": (20, set(), 0, 0, 4, 1, set()),
+    "p03": (30, set(), 5, 0, 0, 0, set()),
+    "p04": (35, {"asthma"}, 0, 1, 2, 1, set()),
+    "p05": (65, set(), 0, 0, 0, 0, set()),
+    "p08": (60, {"ihd", "depression"}, 0, 1, 0, 2, set()),
+    "p09": (45, {"diabetes"}, 4, 0, 0, 1, set()),  # one condition, 4 drugs: self-care
+    "p10": (20, set(), 0, 0, 4, 0, set()),
 }

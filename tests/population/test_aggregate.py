@@ -37,13 +37,13 @@ def counts(codelists) -> pd.DataFrame:
     rows = []
     for area, persons, diab in (("A1", 100, 10), ("A2", 50, 3), ("A3", 4, 0)):
         r = dict.fromkeys(cols, 0)
-        r.update(persons=persons, has_diabetes=diab, stratum_1=persons)
+        r.update(persons=persons, has_diabetes=diab, chronic=diab, stratum_1=diab)
         rows.append({"level": "area", "unit_code": area, "sex": "F", "age_band_idx": 10, **r})
     return pd.DataFrame(rows)
 
 
 def test_roll_up_and_rates(codelists):
-    m = A.compute_measures(counts(codelists), codelists, PARAMS, areas=AREAS)
+    m = A.compute_measures(counts(codelists), codelists, replace(PARAMS, min_count=0), areas=AREAS)
     m = m.set_index(["level", "unit_code", "measure"])
     zone = m.loc[("zone", "Z1", "diabetes")]
     assert (zone["numerator"], zone["denominator"]) == (13, 154)
@@ -60,9 +60,16 @@ def test_suppression(codelists):
     m = m.set_index(["level", "unit_code", "measure"])
     a2 = m.loc[("area", "A2", "diabetes")]  # 3 cases: hidden
     assert a2["suppressed"] and pd.isna(a2["numerator"]) and np.isnan(a2["rate"])
-    assert a2["denominator"] == 50
+    assert a2["note"] == "small_count"
     a3 = m.loc[("area", "A3", "diabetes")]  # 4 persons: hidden
     assert a3["suppressed"] and pd.isna(a3["denominator"])
+    # N1 = A1 + A2 would give A2's 3 cases away: A1's 10 are hidden as well
+    a1 = m.loc[("area", "A1", "diabetes")]
+    assert a1["suppressed"] and a1["note"] == "secondary" and pd.isna(a1["numerator"])
+    assert m.loc[("network", "N1", "diabetes"), "suppressed"]
+    assert m.loc[("zone", "Z1", "diabetes"), "numerator"] == 13
+    # zone persons − N1 persons would give N2's (= A3's) 4 persons away: N1's are hidden
+    assert pd.isna(m.loc[("network", "N1", "diabetes"), "denominator"])
     a1 = m.loc[("area", "A1", "copd")]  # zero of 100 is shown
     assert not a1["suppressed"] and a1["numerator"] == 0
 
@@ -176,7 +183,7 @@ def test_measures_sum_repeated_rows_like_a_groupby(rows):
     recs = []
     for area, band, persons, diab in rows:
         r = dict.fromkeys(cols, 0)
-        r.update(persons=persons + diab, has_diabetes=diab, stratum_2=diab)
+        r.update(persons=persons + diab, has_diabetes=diab, chronic=diab, stratum_2=diab)
         recs.append({"level": "area", "unit_code": area, "age_band_idx": band, **r})
     split = pd.DataFrame(recs)
     summed = split.groupby(["level", "unit_code", "age_band_idx"], as_index=False)[cols].sum()
@@ -191,13 +198,19 @@ def test_measures_sum_repeated_rows_like_a_groupby(rows):
 
 
 def test_pyramid_complement_is_suppressed(codelists):
-    """Strata 60 / 37 / 3 of 100 persons: the 3 is blanked, and the 37 too, or 100 − 60 − 37
-    would give it away; a unit with no small stratum is shown whole."""
+    """Strata 60 / 37 / 3 of 100 chronically ill: the 3 is blanked, and the 37 too, or
+    100 − 60 − 37 would give it away; a unit with no small stratum is shown whole."""
     cols = ["persons", *E.count_columns(codelists, PARAMS)]
     rows = []
     for area, strata in (("A1", (60, 37, 3)), ("A2", (50, 30, 20))):
         r = dict.fromkeys(cols, 0)
-        r.update(persons=sum(strata), stratum_1=strata[0], stratum_2=strata[1], stratum_3=strata[2])
+        r.update(
+            persons=2 * sum(strata),
+            chronic=sum(strata),
+            stratum_1=strata[0],
+            stratum_2=strata[1],
+            stratum_3=strata[2],
+        )
         rows.append({"level": "area", "unit_code": area, "age_band_idx": 8, **r})
     m = A.compute_measures(pd.DataFrame(rows), codelists, PARAMS)
     m = m[m["measure_kind"] == "stratum"].set_index(["unit_code", "measure"])
@@ -222,7 +235,13 @@ def test_no_blanked_stratum_is_the_difference_of_shown_ones(units):
     rows = []
     for i, strata in enumerate(units):
         r = dict.fromkeys(cols, 0)
-        r.update(persons=sum(strata), stratum_1=strata[0], stratum_2=strata[1], stratum_3=strata[2])
+        r.update(
+            persons=sum(strata) + 20,
+            chronic=sum(strata),
+            stratum_1=strata[0],
+            stratum_2=strata[1],
+            stratum_3=strata[2],
+        )
         rows.append({"level": "area", "unit_code": f"A{i}", "age_band_idx": 3, **r})
     if not rows:
         return
@@ -250,3 +269,15 @@ def test_areas_roll_up_only_where_they_have_a_parent(codelists):
         ("region", "R"): 150,
     }
     assert ("area", "A9") in dens.index  # its 4 persons: shown as a unit, numbers suppressed
+
+
+def test_no_standardised_rate_under_ten_events(codelists):
+    """As PHE publishes: 10 cases get an age-standardised rate, 3 (shown, as nothing is
+    suppressed here) get their crude rate but no standardised one, and say why."""
+    m = A.compute_measures(counts(codelists), codelists, replace(PARAMS, min_count=0), areas=AREAS)
+    m = m.set_index(["level", "unit_code", "measure"])
+    a1, a2 = m.loc[("area", "A1", "diabetes")], m.loc[("area", "A2", "diabetes")]
+    assert a1["numerator"] == 10 and a1["dsr"] > 0 and a1["note"] == ""
+    assert a2["numerator"] == 3 and a2["rate"] == pytest.approx(3 / 50)
+    assert np.isnan(a2["dsr"]) and np.isnan(a2["dsr_lower"]) and a2["note"] == "dsr_few_events"
+    assert not a2["suppressed"]

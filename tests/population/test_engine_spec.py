@@ -53,10 +53,10 @@ def test_person_features(spec_results, codelists, pid):
 def test_counts_per_area(spec_results):
     _, counts = spec_results
     by_area = counts.groupby("area_code")[
-        ["persons", "has_diabetes", "stratum_3", "eligible_flu_65plus", "gap_flu_65plus"]
+        ["persons", "has_diabetes", "chronic", "stratum_2", "eligible_flu_65plus", "gap_flu_65plus"]
     ].sum()
-    assert by_area.loc["A1"].tolist() == [5, 3, 1, 2, 1]
-    assert by_area.loc["A2"].tolist() == [3, 0, 1, 1, 0]
+    assert by_area.loc["A1"].tolist() == [5, 3, 3, 1, 2, 1]  # chronic: p01, p02, p09
+    assert by_area.loc["A2"].tolist() == [3, 0, 2, 1, 1, 0]  # chronic: p04, p08
 
 
 def test_same_as_pandas_reference(spec_results, codelists):
@@ -82,8 +82,10 @@ def test_configurable_rules(engine, codelists, tmp_path):
     )
     feats, _ = run_engine(engine, spec_tables(), tmp_path / "persons", codelists, params)
     f = feats.set_index("person_id")
-    assert f.loc["p10", "stratum"] == 3
+    # p10's 4 emergency visits do not count: no chronic condition, outside the pyramid
+    assert f.loc["p10", "stratum"] == 0
     assert f.loc["p02", "stratum"] == 2 and f.loc["p04", "stratum"] == 1
+    assert f.loc["p01", "stratum"] == 2  # 1 under the default rules
     assert f.loc["p09", "polypharmacy"] == 1
     gaps = set(f.index[f["gap_bp_60plus"] == 1])
     assert gaps == {"p01", "p05", "p08"}  # p02 had a BP in 2020

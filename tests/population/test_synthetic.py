@@ -56,7 +56,10 @@ def test_plausible_prevalences_and_pyramid(leuven, tmp_path, codelists):
     f = R.person_features({n: getattr(t, n) for n in t.row_counts()}, codelists, PARAMS)
     assert 0.04 < f["has_diabetes"].mean() < 0.08  # ~6% (see data/synthetic.toml)
     assert 0.10 < f["has_hypertension"].mean() < 0.20
-    share = f["stratum"].value_counts(normalize=True)
+    # Kaiser's shares are of the chronically ill (DOMAIN.md): 65-80 / 20-30 / 1-5 %
+    chronic = f[f["n_conditions"] >= 1]
+    assert (f.loc[f["n_conditions"] == 0, "stratum"] == 0).all()
+    share = chronic["stratum"].value_counts(normalize=True)
     assert 0.60 < share[1] < 0.80 and 0.15 < share[2] < 0.35 and 0.01 < share[3] < 0.06
     old = f[f["age"] >= 75]
     assert old["n_conditions"].mean() > 3 * f[f["age"] < 45]["n_conditions"].mean()

@@ -9,13 +9,18 @@ from typing import Annotated
 import typer
 
 from mesocare.cli._common import console, progress
-from mesocare.i18n import _, fmt_int, fmt_percent
+from mesocare.i18n import _, fmt_date, fmt_int, fmt_percent
 
 health = typer.Typer(
     help=_("Population health: risk pyramid, prevalences and care gaps."), no_args_is_help=True
 )
 
-RefDate = Annotated[str, typer.Option("--reference-date", help=_("YYYY-MM-DD"))]
+RefDate = Annotated[
+    str,
+    typer.Option(
+        "--reference-date", help=_("YYYY-MM-DD; stored with the records for `health run`")
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -85,7 +90,24 @@ def _import(
         map_by=map_by,
         seed=seed,
     )
-    _counts(S.save_imported(tables, out, f"{kind}: {source}"), out)
+    ref = _date(reference_date)
+    summary = S.save_imported(tables, out, f"{kind}: {source}", reference_date=ref)
+    _counts(summary.row_counts, out)
+    console.print(
+        _(
+            "Reference date {date} stored with the records; left out of the analysis: "
+            "{born} born after it, {dead} dead by it"
+        ).format(
+            date=fmt_date(ref), born=fmt_int(summary.born_after), dead=fmt_int(summary.dead_before)
+        )
+    )
+    if summary.missing:
+        console.print(
+            _(
+                "Warning: the export has no {tables}; the measures that need them will be "
+                "marked not computable"
+            ).format(tables=", ".join(summary.missing))
+        )
 
 
 MapOpt = Annotated[Path | None, typer.Option(help=_("CSV key,area_code placing persons"))]
@@ -164,7 +186,13 @@ def run(
             _("Running the population-health query on {engine}").format(engine=engine), total=1
         )
         result, ids = S.analyse(
-            territory, persons_dir, params, engine=engine, threads=threads, list_ids=list_ids
+            territory,
+            persons_dir,
+            params,
+            engine=engine,
+            threads=threads,
+            list_ids=list_ids,
+            missing=tuple(manifest.get("missing_tables", ())),
         )
         bar.advance(task)
     paths = S.write_results(result, out, params, ids)
@@ -178,10 +206,18 @@ def run(
         if rate == rate
     )
     console.print(
-        _("{persons} persons; risk pyramid (region): {pyramid}").format(
-            persons=fmt_int(result.persons), pyramid=pyramid
-        )
+        _(
+            "{persons} persons; risk pyramid of the persons with a chronic condition "
+            "(region): {pyramid}"
+        ).format(persons=fmt_int(result.persons), pyramid=pyramid)
     )
+    missing = sorted(set(m.loc[m["note"] == "not_computable", "measure"]))
+    if missing:
+        console.print(
+            _("not computable (the import had no table for them): {measures}").format(
+                measures=", ".join(missing)
+            )
+        )
     for p in paths:
         line = _("written: {path}").format(path=p)
         if p.name == "target_ids.csv":

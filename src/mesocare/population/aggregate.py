@@ -3,9 +3,9 @@
 Input: counts per level × unit × age band (from the engine). Output: one long table,
 one row per level × unit × measure: numerator, denominator, crude rate with a Wilson interval and,
 for prevalences, the directly age-standardised rate with a Dobson interval (ESP 2013), both from
-:mod:`mesocare.indicators.stats`. Any row
-whose numerator or denominator is under ``min_count`` (but not zero numerators of large
-denominators) has its numbers blanked and ``suppressed`` set; nothing person-level leaves.
+:mod:`mesocare.indicators.stats`. :func:`suppress` blanks every count under ``min_count`` (but
+not zero numerators of large denominators) and every count that would let one be recovered by
+subtraction, sets ``suppressed`` and says why in ``note``; nothing person-level leaves.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from scipy import sparse
 from mesocare.errors import ParameterError
 from mesocare.indicators.stats import directly_standardised_rate, wilson_interval
 from mesocare.population.codelists import CodeLists
+from mesocare.population.disclosure import suppress_rows
 from mesocare.population.rules import HealthParams
 from mesocare.territory.schema import AGE_BANDS
 
 LEVELS = ("area", "network", "zone", "region")
+STRATA = ("stratum_1", "stratum_2", "stratum_3")
 RESULT_COLUMNS = [
     "level",
     "unit_code",
@@ -35,21 +37,65 @@ RESULT_COLUMNS = [
     "dsr_lower",
     "dsr_upper",
     "suppressed",
+    "note",
 ]
 
+#: why a row's numbers are not (all) published (the ``note`` column; empty when they are)
+NOTES = {
+    "small_count": "a count, denominator or complement under the threshold",
+    "secondary": "hidden so that a hidden count cannot be recovered by subtraction",
+    "not_computable": "needs a table the import did not have",
+    "dsr_few_events": "age-standardised rate not published under the minimum of events",
+}
 
-def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str, str]]:
-    """(kind, measure, numerator column) of every published measure."""
-    out: list[tuple[str, str, str]] = []
+
+def measures(codelists: CodeLists, params: HealthParams) -> list[tuple[str, str, str, str]]:
+    """(kind, measure, numerator column, denominator column) of every published measure.
+
+    Prevalences are of all persons; the strata of the risk pyramid are of the persons with a
+    chronic condition (``chronic``, itself published as a prevalence); care gaps of the eligible.
+    """
+    out: list[tuple[str, str, str, str]] = []
     for c in codelists.conditions():
-        out.append(("prevalence", c, f"has_{c}"))
-    out.append(("prevalence", "multimorbidity", "multimorbid"))
-    out.append(("prevalence", "polypharmacy", "polypharmacy"))
+        out.append(("prevalence", c, f"has_{c}", "persons"))
+    out.append(("prevalence", "chronic", "chronic", "persons"))
+    out.append(("prevalence", "multimorbidity", "multimorbid", "persons"))
+    out.append(("prevalence", "polypharmacy", "polypharmacy", "persons"))
     for s in (1, 2, 3):
-        out.append(("stratum", f"stratum_{s}", f"stratum_{s}"))
+        out.append(("stratum", f"stratum_{s}", f"stratum_{s}", "chronic"))
     for g in params.care_gaps:
-        out.append(("care_gap", g.id, f"gap_{g.id}"))
+        out.append(("care_gap", g.id, f"gap_{g.id}", f"eligible_{g.id}"))
     return out
+
+
+def not_computable(
+    missing: tuple[str, ...] | list[str], codelists: CodeLists, params: HealthParams
+) -> frozenset[str]:
+    """The measures that need one of the ``missing`` event tables (an import without them).
+
+    Conditions (and so every prevalence, the pyramid's base and the care gaps of a condition)
+    need the diagnoses; polypharmacy the prescriptions; the pyramid every table its rules read;
+    a care gap the table of what it needs (measurements or vaccinations).
+    """
+    gone = set(missing)
+    rule_tables = {"diagnoses"}
+    for r in params.strata:
+        if r.min_hospital_stays is not None or r.min_emergency_visits is not None:
+            rule_tables.add("contacts")
+        if r.polypharmacy is not None:
+            rule_tables.add("prescriptions")
+    out: set[str] = set()
+    for kind, name, num_col, _den in measures(codelists, params):
+        if kind == "prevalence":
+            need = {"prescriptions"} if num_col == "polypharmacy" else {"diagnoses"}
+        elif kind == "stratum":
+            need = rule_tables
+        else:
+            g = next(g for g in params.care_gaps if g.id == name)
+            need = {codelists.kind_of(g.needs) + "s"} | ({"diagnoses"} if g.condition else set())
+        if need & gone:
+            out.add(name)
+    return frozenset(out)
 
 
 def compute_measures(
@@ -59,6 +105,7 @@ def compute_measures(
     level_col: str = "level",
     *,
     areas: pd.DataFrame | None = None,
+    not_computable: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Rates per unit from counts per unit × age band (columns level, unit_code, age_band_idx, …).
 
@@ -66,7 +113,8 @@ def compute_measures(
     network_code, zone_code, region_code) the areas are also summed into their network, zone and
     region (:func:`_roll_up`), which is how the engine's area counts
     (:func:`mesocare.population.engine.unit_counts`) reach every level; an area without a code at
-    a level, or unknown to ``areas``, adds nothing there.
+    a level, or unknown to ``areas``, adds nothing there. Measures named in ``not_computable``
+    (their input table was missing) are published without numerator or rate, noted so.
     """
     rows = []
     value_cols = [
@@ -102,11 +150,10 @@ def compute_measures(
         level_col = "level"
 
     persons = cube["persons"]
-    for kind, name, num_col in measures(codelists, params):
+    for kind, name, num_col, den_col in measures(codelists, params):
         num_b = cube[num_col]
         num = num_b.sum(1)
-        den_b = cube[f"eligible_{name}"] if kind == "care_gap" else persons
-        den = den_b.sum(1)
+        den = cube[den_col].sum(1)
         lo, hi = wilson_interval(num, den)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(den > 0, num / den, np.nan)
@@ -118,6 +165,8 @@ def compute_measures(
             units.assign(
                 measure_kind=kind,
                 measure=name,
+                num_col=None if name in not_computable else num_col,
+                den_col=den_col,
                 numerator=num.astype("int64"),
                 denominator=den.astype("int64"),
                 rate=rate,
@@ -130,7 +179,7 @@ def compute_measures(
         )
     out = pd.concat(rows, ignore_index=True)
     out = out.rename(columns={level_col: "level"})
-    return suppress(out, params.min_count)
+    return suppress(out, params.min_count, areas=areas, dsr_min_events=params.dsr_min_events)
 
 
 def _roll_up(
@@ -162,42 +211,52 @@ def _roll_up(
     return pd.concat(new_units, ignore_index=True), {c: np.vstack(b) for c, b in blocks.items()}
 
 
-def suppress(result: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Blank the numbers of rows with a numerator in 1..min_count-1 or a denominator < min_count.
+def suppress(
+    result: pd.DataFrame,
+    min_count: int,
+    *,
+    areas: pd.DataFrame | None = None,
+    dsr_min_events: int = 0,
+) -> pd.DataFrame:
+    """Blank what could disclose a count under ``min_count``, and note why (``NOTES``).
 
-    Secondary suppression of the risk pyramid: a unit's three stratum counts add up to its
-    persons, so when exactly one of them is blanked and the persons are shown, the smallest of
-    the other two is blanked as well (otherwise the blanked count is the difference).
+    Primary: a numerator, denominator or complement (denominator − numerator) in
+    ``1..min_count-1``, and the numerators of a denominator under it. Secondary (see
+    :mod:`mesocare.population.disclosure`): whatever else would let one be recovered by
+    subtraction within a unit (the strata add up to the chronically ill), across units of a level
+    and across the area → network → zone → region hierarchy given by ``areas``. An age-standardised
+    rate of fewer than ``dsr_min_events`` events is not published. ``result`` has ``num_col`` and
+    ``den_col`` (the count columns; ``num_col`` None for a measure that is not computable).
     """
-    small = ((result["numerator"] > 0) & (result["numerator"] < min_count)) | (
-        result["denominator"] < min_count
+    if "num_col" not in result.columns:
+        result = result.assign(num_col="numerator", den_col="denominator")
+    num_hidden, den_hidden, primary = suppress_rows(
+        result, min_count, areas=areas, partitions={"chronic": STRATA}
     )
-    small = small | _pyramid_complement(result, small)
+    not_computable = result["num_col"].isna().to_numpy()
+    hide = num_hidden | den_hidden | not_computable
     out = result.copy()
     cols = ["rate", "rate_lower", "rate_upper", "dsr", "dsr_lower", "dsr_upper"]
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].astype("Int64")
-    out.loc[small, ["numerator"]] = pd.NA
-    out.loc[small & (result["denominator"] < min_count), ["denominator"]] = pd.NA
-    out.loc[small, cols] = np.nan
-    out["suppressed"] = small.to_numpy()
+    out.loc[hide, ["numerator"]] = pd.NA
+    out.loc[den_hidden, ["denominator"]] = pd.NA
+    out.loc[hide, cols] = np.nan
+    few = ~hide & (result["numerator"].to_numpy() < dsr_min_events) & out["dsr"].notna().to_numpy()
+    out.loc[few, ["dsr", "dsr_lower", "dsr_upper"]] = np.nan
+    note = np.where(
+        not_computable,
+        "not_computable",
+        np.where(
+            hide & primary,
+            "small_count",
+            np.where(hide, "secondary", np.where(few, "dsr_few_events", "")),
+        ),
+    )
+    out["suppressed"] = hide
+    out["note"] = note
     return out[RESULT_COLUMNS].sort_values(
         ["level", "unit_code", "measure_kind", "measure"], ignore_index=True
     )
-
-
-def _pyramid_complement(result: pd.DataFrame, small: pd.Series) -> pd.Series:
-    """The stratum rows to blank so that no single blanked stratum count can be recomputed."""
-    extra = pd.Series(False, index=result.index)
-    strata = result["measure_kind"] == "stratum"
-    if not bool(strata.any()):
-        return extra
-    s = result.loc[strata, ["level", "unit_code", "numerator"]].assign(small=small[strata])
-    n_small = s.groupby(["level", "unit_code"], sort=False)["small"].transform("sum")
-    # a blanked denominator blanks every stratum of the unit already (n_small is then 3)
-    shown = s[(n_small == 1) & ~s["small"]]
-    pick = shown.groupby(["level", "unit_code"], sort=False)["numerator"].idxmin()
-    extra.loc[pick.to_numpy()] = True
-    return extra
 
 
 def age_band_label(idx: pd.Series) -> pd.Series:

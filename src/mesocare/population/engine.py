@@ -325,6 +325,8 @@ def person_features(
             cond_all = cond_all & cl
         branches.append((cond_all, rule.stratum))
     stratum = ibis.cases(*branches, else_=1) if branches else ibis.literal(1)
+    # the pyramid stratifies the chronically ill (Kaiser's shares are of them): 0 = no condition
+    stratum = ibis.ifelse(f.n_conditions >= 1, stratum, 0)
     f = f.mutate(stratum=stratum.cast("int8"))
 
     gap_cols: dict[str, Any] = {}
@@ -348,7 +350,7 @@ def person_features(
 def count_columns(codelists: CodeLists, params: HealthParams) -> list[str]:
     """The 0/1 person columns that :func:`stratified_counts` sums."""
     cols = [f"has_{c}" for c in codelists.conditions()]
-    cols += ["multimorbid", "polypharmacy", "stratum_1", "stratum_2", "stratum_3"]
+    cols += ["chronic", "multimorbid", "polypharmacy", "stratum_1", "stratum_2", "stratum_3"]
     for g in params.care_gaps:
         cols += [f"eligible_{g.id}", f"gap_{g.id}"]
     return cols
@@ -367,6 +369,7 @@ def stratified_counts(
     With ``by_sex=False`` the counts are per ``by`` × age band (summed over sex).
     """
     f = features.mutate(
+        chronic=_flag(features.n_conditions >= 1),
         multimorbid=_flag(features.n_conditions >= 2),
         stratum_1=_flag(features.stratum == 1),
         stratum_2=_flag(features.stratum == 2),
@@ -394,6 +397,7 @@ def unit_counts(features: ir.Table, codelists: CodeLists, params: HealthParams) 
     """
     cols = ["persons", *count_columns(codelists, params)]
     f = features.mutate(
+        chronic=_flag(features.n_conditions >= 1),
         multimorbid=_flag(features.n_conditions >= 2),
         stratum_1=_flag(features.stratum == 1),
         stratum_2=_flag(features.stratum == 2),

@@ -74,7 +74,7 @@ def person_features(
         if rule.min_age is not None:
             ok &= (f["age"] >= rule.min_age).to_numpy()
         stratum = np.where(ok & (stratum < rule.stratum), rule.stratum, stratum)
-    f["stratum"] = stratum.astype("int32")
+    f["stratum"] = np.where(f["n_conditions"] >= 1, stratum, 0).astype("int32")
 
     for g in params.care_gaps:
         table = t[codelists.kind_of(g.needs) + "s"]
@@ -100,6 +100,7 @@ def stratified_counts(
     by_sex: bool = True,
 ) -> pd.DataFrame:
     f = features.assign(
+        chronic=(features["n_conditions"] >= 1).astype("int64"),
         multimorbid=(features["n_conditions"] >= 2).astype("int64"),
         stratum_1=(features["stratum"] == 1).astype("int64"),
         stratum_2=(features["stratum"] == 2).astype("int64"),

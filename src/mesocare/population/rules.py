@@ -16,10 +16,19 @@ Defaults are documented here and can be replaced from a TOML file (``load_params
     needs = "hba1c"
     window_months = 12
 
-**Risk pyramid (Kaiser Permanente)**, default rule set: stratum 3 (intensive case management) for
-4 or more chronic conditions, or 2 or more with a hospital stay in the look-back period, or 2 or
-more emergency visits together with 2 or more conditions; stratum 2 (care management) for at least
-one chronic condition or polypharmacy; stratum 1 otherwise. All clauses of a rule must hold.
+**Risk pyramid (Kaiser Permanente)**: Kaiser's shares (65–80 / 20–30 / 1–5 %) describe people
+with chronic conditions (Commonwealth Fund 2009; see DOMAIN.md), so the pyramid stratifies only
+the persons with at least one chronic condition of the code lists, and its shares are of them
+(persons without one are in no stratum). Default rule set, chosen so that the shares among the
+chronically ill fall in Kaiser's ranges (checked on the synthetic population): stratum 3
+(intensive case management) for 4 or more chronic conditions with a hospital stay in the
+look-back period, or 2 or more conditions with 2 or more stays, or 2 or more conditions with 3 or
+more emergency visits; stratum 2 (care management) for 3 or more conditions, or 2 or more with
+polypharmacy or a hospital stay; stratum 1 (support for self-care) for the other chronically
+ill. All clauses of a rule must hold.
+
+**Standardised rates** are not published for fewer than ``dsr_min_events`` events (10, as Public
+Health England's Fingertips does: PHE, *Technical guide: confidence intervals*, 2018).
 """
 
 from __future__ import annotations
@@ -88,11 +97,12 @@ class CareGap:
 
 
 DEFAULT_STRATA: tuple[StratumRule, ...] = (
-    StratumRule(3, min_conditions=4),
-    StratumRule(3, min_conditions=2, min_hospital_stays=1),
-    StratumRule(3, min_conditions=2, min_emergency_visits=2),
-    StratumRule(2, min_conditions=1),
-    StratumRule(2, polypharmacy=True),
+    StratumRule(3, min_conditions=4, min_hospital_stays=1),
+    StratumRule(3, min_conditions=2, min_hospital_stays=2),
+    StratumRule(3, min_conditions=2, min_emergency_visits=3),
+    StratumRule(2, min_conditions=3),
+    StratumRule(2, min_conditions=2, polypharmacy=True),
+    StratumRule(2, min_conditions=2, min_hospital_stays=1),
 )
 
 DEFAULT_CARE_GAPS: tuple[CareGap, ...] = (
@@ -121,13 +131,20 @@ class HealthParams:
     lookback_months: int = 12
     polypharmacy_min_drugs: int = 5
     min_count: int = 5
+    dsr_min_events: int = 10
     strata: tuple[StratumRule, ...] = DEFAULT_STRATA
     care_gaps: tuple[CareGap, ...] = DEFAULT_CARE_GAPS
 
     def __post_init__(self) -> None:
-        if self.lookback_months < 1 or self.polypharmacy_min_drugs < 1 or self.min_count < 0:
+        if (
+            self.lookback_months < 1
+            or self.polypharmacy_min_drugs < 1
+            or self.min_count < 0
+            or self.dsr_min_events < 0
+        ):
             raise ParameterError(
-                "lookback_months and polypharmacy_min_drugs must be >= 1, min_count >= 0"
+                "lookback_months and polypharmacy_min_drugs must be >= 1, "
+                "min_count and dsr_min_events >= 0"
             )
         ids = [g.id for g in self.care_gaps]
         if len(set(ids)) != len(ids):
@@ -144,6 +161,8 @@ class HealthParams:
             "lookback_months": self.lookback_months,
             "polypharmacy_min_drugs": self.polypharmacy_min_drugs,
             "min_count": self.min_count,
+            "dsr_min_events": self.dsr_min_events,
+            "pyramid_base": "persons with at least one chronic condition",
             "strata": [{k: v for k, v in vars(r).items() if v is not None} for r in self.strata],
             "care_gaps": [
                 {k: v for k, v in vars(g).items() if v is not None} for g in self.care_gaps

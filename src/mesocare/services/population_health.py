@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 
 from mesocare.atomic import path_write
-from mesocare.errors import ParameterError
+from mesocare.errors import MesocareError, ParameterError, ValidationError
 from mesocare.population import aggregate as A
 from mesocare.population import engine as E
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.rules import HealthParams
 from mesocare.population.synthetic import write_synthetic
-from mesocare.population.tables import save_person_tables, table_paths
+from mesocare.population.tables import save_person_tables, table_paths, validate_folder
 from mesocare.territory import Territory, load_territory, save_territory
 from mesocare.territory.person_tables import PersonTables
 
@@ -44,6 +44,17 @@ class HealthResult:
     measures: pd.DataFrame
     counts: pd.DataFrame
     persons: int
+    not_computable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import wrote and what the analysis on its reference date will leave out."""
+
+    row_counts: dict[str, int]
+    born_after: int  # persons born after the reference date
+    dead_before: int  # persons dead on or before it
+    missing: tuple[str, ...]  # event tables the source did not have
 
 
 def synthesise(
@@ -60,9 +71,25 @@ def synthesise(
     )
 
 
-def save_imported(tables: PersonTables, persons_dir: Path, source: str) -> dict[str, int]:
-    save_person_tables(tables, persons_dir, meta={"synthetic": False, "source": source})
-    return tables.row_counts()
+def save_imported(
+    tables: PersonTables, persons_dir: Path, source: str, *, reference_date: date
+) -> ImportSummary:
+    """Save imported records with their reference date (so that ``health run`` needs none) and
+    the tables the source lacked (whose measures are then marked not computable)."""
+    meta = {
+        "synthetic": False,
+        "source": source,
+        "reference_date": reference_date.isoformat(),
+        "missing_tables": list(tables.missing),
+    }
+    save_person_tables(tables, persons_dir, meta=meta)
+    p = tables.persons
+    ref = pd.Timestamp(reference_date)
+    born_after = int((p["birth_date"] > ref).sum())
+    dead = int(
+        (p["death_date"].notna() & (p["death_date"] <= ref) & ~(p["birth_date"] > ref)).sum()
+    )
+    return ImportSummary(tables.row_counts(), born_after, dead, tables.missing)
 
 
 def analyse(
@@ -75,22 +102,50 @@ def analyse(
     spark: Any = None,
     codelists: CodeLists | None = None,
     list_ids: str | None = None,
+    missing: tuple[str, ...] = (),
 ) -> tuple[HealthResult, pd.DataFrame | None]:
     """Run the query on ``engine`` and compute the measures; ids only if ``list_ids`` names a
-    target group (``stratum_3``, ``gap_<care gap id>`` …)."""
+    target group (``stratum_3``, ``gap_<care gap id>`` …). ``missing``: event tables the
+    records' source did not have (their measures are marked not computable)."""
     cl = codelists or load_codelists()
+    unknown = A.not_computable(missing, cl, params)
     if list_ids is not None:
         _check_group(list_ids, params)
+        if list_ids.removeprefix("gap_") in unknown or (
+            list_ids.startswith("stratum_") and list_ids in unknown
+        ):
+            raise ParameterError(
+                f"target group '{list_ids}' is not computable: the records lack "
+                + ", ".join(missing)
+            )
+    # the folder is checked before an engine sees it: an engine's own message could quote a
+    # value of a person's record, and bad rows would otherwise be published as figures
+    validate_folder(
+        persons_dir,
+        area_codes=set(territory.areas["area_code"].astype(str)),
+        practice_ids=set(territory.providers["practice_id"].dropna().astype(str)),
+    )
     con = E.connect(engine, threads=threads, spark=spark)
-    t = E.read_tables(con, table_paths(persons_dir))
-    feats = E.person_features(t, cl, params)
-    # one pass: the person rows are stratified and counted at every level without being stored
-    counts = E.fetch(E.unit_counts(feats, cl, params))
-    ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
-    measures = A.compute_measures(counts, cl, params, areas=area_codes(territory))
+    try:
+        t = E.read_tables(con, table_paths(persons_dir))
+        feats = E.person_features(t, cl, params)
+        # one pass: the person rows are stratified and counted at every level, not stored
+        counts = E.fetch(E.unit_counts(feats, cl, params))
+        ids = _target_ids(feats, list_ids, params) if list_ids is not None else None
+    except MesocareError:
+        raise
+    except Exception as exc:  # DuckDB's or Spark's message may quote a record: never shown
+        raise ValidationError(
+            f"the {engine} engine could not run on these records ({type(exc).__name__})",
+            file=persons_dir,
+            expected="a persons folder written by mesocare (see `mesocare health synth`)",
+        ) from None
+    measures = A.compute_measures(
+        counts, cl, params, areas=area_codes(territory), not_computable=unknown
+    )
     log.info("population health: %d units × measures computed on %s", len(measures), engine)
     persons = int(counts.loc[counts["level"] == "area", "persons"].sum())
-    return HealthResult(measures, counts, persons), ids
+    return HealthResult(measures, counts, persons, tuple(sorted(unknown))), ids
 
 
 def area_codes(territory: Territory) -> pd.DataFrame:
@@ -130,7 +185,8 @@ def write_results(
         tmp = [stack.enter_context(path_write(p)) for p in paths]
         result.measures.to_parquet(tmp[0], index=False)
         result.measures.to_csv(tmp[1], index=False)
-        tmp[2].write_text(json.dumps(params.describe(), indent=2), encoding="utf-8")
+        described = params.describe() | {"not_computable": list(result.not_computable)}
+        tmp[2].write_text(json.dumps(described, indent=2), encoding="utf-8")
         if ids is not None:
             ids.to_csv(tmp[3], index=False)
     return paths

@@ -99,10 +99,22 @@ class _Rows:
         }
         self.zip: list[str | None] = []
         self.full_urls: dict[str, str] = {}
+        self.seen: set[str] = set()  # resource types met in the bundles
+
+
+#: resource type → the person-level table it fills
+TABLE_OF = {
+    "Condition": "diagnoses",
+    "Encounter": "contacts",
+    "MedicationRequest": "prescriptions",
+    "Observation": "measurements",
+    "Immunization": "vaccinations",
+}
 
 
 def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
     kind = res.__resource_type__ if hasattr(res, "__resource_type__") else type(res).__name__
+    rows.seen.add(kind)
     if kind == "Patient":
         sex = {"male": "M", "female": "F"}.get(res.gender or "")
         if sex is None:
@@ -164,18 +176,22 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
         when = _day(res.effectiveDateTime or res.issued)
         if when is None:
             raise ValueError("effectiveDateTime: missing")
-        q = res.valueQuantity
-        for system, code in _codings(res.code):
-            rows.t["measurements"].append(
-                {
-                    "person_id": subject,
-                    "system": system,
-                    "code": code,
-                    "value": float(q.value) if q is not None and q.value is not None else None,
-                    "unit": q.unit if q is not None else None,
-                    "date": when,
-                }
-            )
+        # a panel (blood pressure 85354-9) carries its values as components (systolic
+        # 8480-6, diastolic 8462-4): each is a measurement of its own, on the same date
+        for cc, q in [(res.code, res.valueQuantity)] + [
+            (c.code, c.valueQuantity) for c in (res.component or [])
+        ]:
+            for system, code in _codings(cc):
+                rows.t["measurements"].append(
+                    {
+                        "person_id": subject,
+                        "system": system,
+                        "code": code,
+                        "value": float(q.value) if q is not None and q.value is not None else None,
+                        "unit": q.unit if q is not None else None,
+                        "date": when,
+                    }
+                )
     elif kind == "Immunization":
         when = _day(res.occurrenceDateTime)
         if when is None:
@@ -250,5 +266,8 @@ def read_fhir(
             df["person_id"] = df["person_id"].map(lambda r: rows.full_urls.get(r, r))
             tables[name] = df
     return PersonTables.build(
-        source=str(src), area_codes=set(territory.areas["area_code"]), **tables
+        source=str(src),
+        area_codes=set(territory.areas["area_code"]),
+        missing=tuple(t for r, t in TABLE_OF.items() if r not in rows.seen),
+        **tables,
     )

@@ -35,6 +35,14 @@ ENCOUNTER_KINDS = {
     "snf": "other",
 }
 GENDERS = {"M": "M", "F": "F"}
+#: Synthea file → the person-level table it fills
+TABLE_OF = {
+    "conditions": "diagnoses",
+    "encounters": "contacts",
+    "medications": "prescriptions",
+    "observations": "measurements",
+    "immunizations": "vaccinations",
+}
 
 #: file → (required columns, date columns, optional columns)
 FILES = {
@@ -228,6 +236,10 @@ def read_synthea(
                 "date": imm["DATE"],
             }
         )
+    absent = [TABLE_OF[f] for f in TABLE_OF if not (root / f"{f}.csv").exists()]
     return PersonTables.build(
-        source=str(root), area_codes=set(territory.areas["area_code"]), **tables
+        source=str(root),
+        area_codes=set(territory.areas["area_code"]),
+        missing=tuple(absent),
+        **tables,
     )

@@ -92,8 +92,9 @@ class TableSchema:
 class _Checker:
     """Raises on the first bad row of one column; hides found values of person-level tables."""
 
-    def __init__(self, schema: TableSchema, file: str, column: str) -> None:
+    def __init__(self, schema: TableSchema, file: str, column: str, row_offset: int = 0) -> None:
         self.schema, self.file, self.column = schema, file, column
+        self.row_offset = row_offset
 
     def fail(self, what: str, *, found: str, expected: str) -> None:
         """Raise for the whole column; ``found`` describes the column (its dtype), not a cell."""
@@ -119,7 +120,12 @@ class _Checker:
         if values is not None and not self.schema.person_level:
             found = show(values.iloc[i])
         raise ValidationError(
-            what, file=self.file, column=self.column, row=i + 1, found=found, expected=expected
+            what,
+            file=self.file,
+            column=self.column,
+            row=self.row_offset + i + 1,
+            found=found,
+            expected=expected,
         )
 
 
@@ -164,6 +170,8 @@ def _check_column(s: pd.Series, col: Column, ck: _Checker) -> pd.Series:
         return out
     if kind is Kind.DATE:
         text = s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
+        if not (text or pd.api.types.is_datetime64_any_dtype(s.dtype) or nulls.all()):
+            ck.fail("wrong type", found=str(s.dtype), expected="dates (YYYY-MM-DD)")
         d = (
             pd.to_datetime(s, errors="coerce", format="mixed")
             if text
@@ -200,11 +208,14 @@ def _check_column(s: pd.Series, col: Column, ck: _Checker) -> pd.Series:
     return vals
 
 
-def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = None) -> pd.DataFrame:
+def check_table(
+    df: pd.DataFrame, schema: TableSchema, *, file: str | None = None, row_offset: int = 0
+) -> pd.DataFrame:
     """Check ``df`` against ``schema`` and return a copy with normalised dtypes.
 
     Raises a :class:`~mesocare.errors.ValidationError` on the first missing column or bad row;
-    ``file`` (default: the schema's name) is what the message names.
+    ``file`` (default: the schema's name) is what the message names; ``row_offset`` is added to
+    row numbers (``df`` is a later slice of the file).
     """
     src = file or schema.name
     missing = [c for c in schema.column_names if c not in df.columns]
@@ -216,7 +227,7 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, file: str | None = Non
         )
     out = df.copy() if schema.keep_extra else df[schema.column_names].reset_index(drop=True)
     for col in schema.columns:
-        ck = _Checker(schema, src, col.name)
+        ck = _Checker(schema, src, col.name, row_offset)
         values = out[col.name]
         checked = _check_column(values.reset_index(drop=True), col, ck)
         out[col.name] = checked.set_axis(out.index)

@@ -8,7 +8,7 @@ so messages name the file, the column and the 1-based row, never a value of pers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _PID,
             Column("kind", Kind.CATEGORY, allowed=CONTACT_KINDS),
             Column("date", Kind.DATE),
-            Column("length_of_stay_days", Kind.INT, nullable=True),
+            Column("length_of_stay_days", Kind.INT, nullable=True, min_value=0),
         ),
         _person_table(
             "measurements",
@@ -94,12 +94,33 @@ def empty_table(name: str) -> pd.DataFrame:
     return SCHEMAS[name].empty()
 
 
-def check_person_table(df: pd.DataFrame, name: str, *, file: str | None = None) -> pd.DataFrame:
+#: table → (earlier, later) date columns of one row that must come in that order
+DATE_ORDER = {"persons": ("birth_date", "death_date"), "diagnoses": ("start_date", "end_date")}
+
+
+def check_person_table(
+    df: pd.DataFrame, name: str, *, file: str | None = None, row_offset: int = 0
+) -> pd.DataFrame:
     """Check one table against its schema and return it with normalised dtypes.
 
     Dates become ``datetime64[s]`` (day precision), text becomes ``string``, flags ``boolean``.
+    A death before the birth, or a diagnosis that ends before it starts, is refused.
+    ``row_offset``: ``df`` starts at that row of the file (for messages).
     """
-    return check_table(df, SCHEMAS[name], file=file or f"{name}.parquet")
+    where = file or f"{name}.parquet"
+    out = check_table(df, SCHEMAS[name], file=where, row_offset=row_offset)
+    if name in DATE_ORDER:
+        first, then = DATE_ORDER[name]
+        bad = (out[then] < out[first]).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            raise ValidationError(
+                f"{then} before {first}",
+                file=where,
+                column=then,
+                row=row_offset + _first(bad) + 1,
+                expected=f"{then} on or after {first}",
+            )
+    return out
 
 
 def _first(mask: np.ndarray) -> int:
@@ -116,6 +137,9 @@ class PersonTables:
     contacts: pd.DataFrame = field(default_factory=lambda: empty_table("contacts"))
     measurements: pd.DataFrame = field(default_factory=lambda: empty_table("measurements"))
     vaccinations: pd.DataFrame = field(default_factory=lambda: empty_table("vaccinations"))
+    #: event tables the source did not have at all (not the same as having no rows): the
+    #: measures that need them are not computable
+    missing: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -123,6 +147,7 @@ class PersonTables:
         *,
         source: str | None = None,
         area_codes: set[str] | None = None,
+        missing: tuple[str, ...] = (),
         **tables: pd.DataFrame,
     ) -> PersonTables:
         """Validate each table, person ids' uniqueness and links, and area codes if given."""
@@ -172,7 +197,10 @@ class PersonTables:
                     row=_first(orphan) + 1,
                     expected="every event to belong to a known person",
                 )
-        return cls(**checked)
+        unknown = set(missing) - set(TABLES[1:])
+        if unknown:
+            raise ValueError(f"unknown event tables {sorted(unknown)}")
+        return cls(**checked, missing=tuple(m for m in TABLES if m in missing))
 
     def row_counts(self) -> dict[str, int]:
-        return {f.name: len(getattr(self, f.name)) for f in fields(self)}
+        return {name: len(getattr(self, name)) for name in TABLES}

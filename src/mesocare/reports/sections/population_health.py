@@ -10,12 +10,16 @@ from mesocare.i18n import _, fmt_percent
 from mesocare.reports.base import Figure, Section, Table
 from mesocare.reports.maps import choropleth
 from mesocare.reports.sections.geo import ZoneGeometry
-from mesocare.reports.sections.words import MEASURES, word
+from mesocare.reports.sections.words import MEASURES, NOTES, word
 from mesocare.services.diagnosis.model import ZoneDiagnosis
 
 
 def _pct(v: float | None) -> float | None:
     return None if v is None else 100 * v
+
+
+def _note(code: str | None) -> str:
+    return word(NOTES, code) if code else ""
 
 
 def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
@@ -27,7 +31,8 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         {
             _("stratum"): [word(MEASURES, r.measure) for r in strata],
             _("persons"): [r.numerator for r in strata],
-            _("share (%)"): [_pct(r.rate) for r in strata],
+            _("share of the chronically ill (%)"): [_pct(r.rate) for r in strata],
+            _("note"): [_note(r.note) for r in strata],
         }
     )
     fig = go.Figure(
@@ -40,7 +45,9 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         )
     )
     fig.update_layout(
-        title=_("Risk pyramid (share of persons)"), height=300, xaxis_tickformat=".0%"
+        title=_("Risk pyramid (share of the persons with a chronic condition)"),
+        height=300,
+        xaxis_tickformat=".0%",
     )
     prev = pd.DataFrame(
         {
@@ -51,6 +58,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             _("interval (95%), low"): [_pct(r.dsr_lower) for r in ph.prevalences],
             _("interval (95%), high"): [_pct(r.dsr_upper) for r in ph.prevalences],
             _("region, age-standardised (%)"): [_pct(r.region_dsr) for r in ph.prevalences],
+            _("note"): [_note(r.note) for r in ph.prevalences],
         }
     )
     gaps = pd.DataFrame(
@@ -62,6 +70,7 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
             _("interval (95%), low"): [_pct(r.lower) for r in ph.care_gaps],
             _("interval (95%), high"): [_pct(r.upper) for r in ph.care_gaps],
             _("region (%)"): [_pct(r.region_rate) for r in ph.care_gaps],
+            _("note"): [_note(r.note) for r in ph.care_gaps],
         }
     )
     areas = geo.aligned(ph.area_codes)
@@ -71,8 +80,11 @@ def render(d: ZoneDiagnosis, geo: ZoneGeometry) -> Section | None:
         paragraphs=[
             _(
                 "Risk pyramid, prevalences and care gaps computed from person-level records. "
-                "Counts under the suppression threshold are hidden (shown as –), and so is any "
-                "count that would let a hidden one be recovered."
+                "The risk pyramid stratifies the persons with at least one chronic condition, "
+                "as Kaiser Permanente's shares do. Counts under the suppression threshold are "
+                "hidden (shown as –), and so is any count that would let a hidden one be "
+                "recovered by subtraction, within the zone or across areas, networks, zones and "
+                "the region. Age-standardised rates of fewer than 10 events are not published."
             )
         ],
         figures=[

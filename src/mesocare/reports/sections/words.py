@@ -86,6 +86,8 @@ MEASURES = {
     "stratum_2": N_("2: care management"),
     "stratum_3": N_("3: intensive case management"),
     "multimorbidity": N_("Multimorbidity (2+ chronic conditions)"),
+    "chronic": N_("At least one chronic condition"),
+    "polypharmacy": N_("Polypharmacy"),
     "anxiety": N_("Anxiety"),
     "asthma": N_("Asthma"),
     "cancer": N_("Cancer"),
@@ -101,6 +103,13 @@ MEASURES = {
     "diabetes_hba1c": N_("Diabetes without HbA1c in 12 months"),
     "hypertension_bp": N_("Hypertension without blood pressure in 12 months"),
     "influenza_65plus": N_("Aged 65+ without influenza vaccine this season"),
+}
+#: Why a population-health figure is not (all) published (the ``note`` of a measure).
+NOTES = {
+    "small_count": N_("hidden: under the small-count threshold"),
+    "secondary": N_("hidden: would let a hidden count be recovered by subtraction"),
+    "not_computable": N_("not computable: the import had no table for it"),
+    "dsr_few_events": N_("age-standardised rate not published: fewer than 10 events"),
 }
 #: Indicators that are not in the indicator registry.
 EXTRA_LABELS = {"apl": N_("Localised potential accessibility (APL) to GPs")}

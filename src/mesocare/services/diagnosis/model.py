@@ -339,6 +339,8 @@ class MeasureRow(Frozen):
     dsr_upper: float | None = None
     region_rate: float | None = None
     region_dsr: float | None = None
+    #: why numbers are hidden: small_count, secondary, not_computable, dsr_few_events (or None)
+    note: str | None = None
 
 
 class PopulationHealthTheme(Theme):

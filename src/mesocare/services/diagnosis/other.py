@@ -184,6 +184,7 @@ def _measures(m: pd.DataFrame, zone: str, region: str, kind: str) -> list[Measur
             dsr_upper=col(z, "dsr_upper", k),
             region_rate=col(r, "rate", k),
             region_dsr=col(r, "dsr", k),
+            note=_note(z, k),
         )
         for k in z.index
     ]
@@ -226,6 +227,13 @@ def population_health(shared: TerritoryResults, zone: str) -> PopulationHealthTh
         area_codes=areas,
         area_rates=[num(v) for v in rates.to_numpy(dtype=float)],
     )
+
+
+def _note(frame: pd.DataFrame, key: str) -> str | None:
+    if "note" not in frame.columns or key not in frame.index:
+        return None
+    v = frame.at[key, "note"]
+    return str(v) if isinstance(v, str) and v else None
 
 
 def _significance(row: MeasureRow) -> str:
