@@ -8,5 +8,6 @@ from mesocare.store.db import Database, default_url
 
 # every table module, so that ``Base.metadata`` is whole wherever the store is used (one line each)
 from mesocare.store import models  # noqa: F401  (isort: skip)
+from mesocare.store import models_plans  # noqa: F401  (isort: skip)
 
 __all__ = ["Database", "default_url"]

@@ -102,3 +102,26 @@ def test_a_grant_never_widens(grants, role, unit) -> None:
     a = who(*[(r.value, u) for r, u in grants])
     if a.can_grant(role, Scope(territory="t", unit=unit)):
         assert any(role in GRANTABLE[r] and u in Tree().ancestors("t", unit) for r, u in grants)
+
+
+def test_plans_are_zone_records() -> None:
+    coord, member, viewer, analyst = (
+        who(("coordinator", "A")),
+        who(("member", "A1")),
+        who(("viewer", "A")),
+        who(("analyst", "R")),
+    )
+    assert coord.can_edit_plan("t", "A") and coord.can_review_actual("t", "A")
+    assert not coord.can_edit_plan("t", "B")
+    for a in (member, viewer):
+        assert a.can_read_plan("t", "A") and not a.can_edit_plan("t", "A")
+        assert not a.can_review_actual("t", "A")
+    assert not analyst.can_read_plan("t", "A") and analyst.can_read_plan_figures("t", "A")
+    assert not analyst.can_edit_plan("t", "A")
+    # actuals: a member of the zone for an action they are responsible for (user id 1)
+    assert member.can_enter_actual("t", "A", {1})
+    assert not member.can_enter_actual("t", "A", {2})
+    assert not member.can_enter_actual("t", "B", {1})
+    assert not viewer.can_enter_actual("t", "A", {1})  # a viewer only reads
+    assert not analyst.can_enter_actual("t", "A", {1})
+    assert coord.can_enter_actual("t", "A", set())

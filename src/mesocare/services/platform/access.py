@@ -12,12 +12,17 @@ records ask it again, so no interface can forget.
 - **edit one actor**: as above, or a ``member`` who may read the zone and is the actor's assignee;
 - **grant** a role on a scope: only a role the granter may pass on (:data:`GRANTABLE`), on a scope
   inside one of the granter's own scopes with that role;
+- **action plans** are zone records: those who read the zone read its plans; an ``analyst``
+  covering it reads their figures only (indicators, targets, approved actuals); those who edit the
+  zone's records edit its plans and review actuals; a ``member`` who reads the zone may also enter
+  actuals for the indicators of an action they are responsible for (the action is assigned to
+  them, or its owner actor is);
 - **the whole audit log** and accounts of every zone: a global ``admin``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -133,6 +138,35 @@ class Access:
             ):
                 return True
         return False
+
+    # ----- action plans ---------------------------------------------------------------
+    def can_read_plan(self, territory: str, zone: str) -> bool:
+        return self.can_read_zone(territory, zone)
+
+    def can_read_plan_figures(self, territory: str, zone: str) -> bool:
+        return self.can_read_figures(territory, zone)
+
+    def can_edit_plan(self, territory: str, zone: str) -> bool:
+        return self.can_edit_records(territory, zone)
+
+    def can_review_actual(self, territory: str, zone: str) -> bool:
+        return self.can_edit_plan(territory, zone)
+
+    def can_enter_actual(self, territory: str, zone: str, responsible: Collection[int]) -> bool:
+        """Enter or submit an actual of an indicator whose action has ``responsible`` users."""
+        if self.can_edit_plan(territory, zone):
+            return True
+        if self.principal is None or self.principal.user_id not in responsible:
+            return False
+        member = Access(
+            Principal(
+                self.principal.user_id,
+                self.principal.email,
+                tuple(g for g in self.principal.grants if g.role == Role.MEMBER),
+            ),
+            self.hierarchy,
+        )
+        return member.can_read_zone(territory, zone)
 
     def can_read_audit_log(self) -> bool:
         return self.is_admin
