@@ -26,19 +26,36 @@ from mesocare.organisation.plans import (
     PlanDocument,
     PlanStatus,
     Snapshot,
+    period_key,
 )
 from mesocare.services.platform import plan_progress as G
 from mesocare.services.platform import plans as P
 from mesocare.services.platform import records
 from mesocare.services.platform.records import Ctx
 from mesocare.services.platform.territories import TerritoryEntry
-from mesocare.store.models_plans import PlanActual
+from mesocare.store.models_plans import PlanActual, PlanItem
+
+
+def tree_order(rows: list[PlanItem]) -> list[PlanItem]:
+    """Items depth first (each objective, then what is under it), siblings by position."""
+    children: dict[int | None, list[PlanItem]] = {}
+    for r in sorted(rows, key=lambda r: (r.position, r.id)):
+        children.setdefault(r.parent_id, []).append(r)
+    out: list[PlanItem] = []
+
+    def walk(parent: int | None) -> None:
+        for r in children.get(parent, []):
+            out.append(r)
+            walk(r.id)
+
+    walk(None)
+    return out
 
 
 def document(s: Session, plan_id: int, access: Any) -> PlanDocument:
     p = P.get_plan(s, plan_id, access)
     need_key = {n.id: n.key for n in P.needs(s, p.id)}
-    its = P.items(s, p.id)
+    its = tree_order(P.items(s, p.id))
     item_key = {i.id: i.key for i in its}
     acts: dict[int, list[PlanActual]] = {}
     for a in G.actuals(s, p.id):
@@ -63,7 +80,7 @@ def document(s: Session, plan_id: int, access: Any) -> PlanDocument:
                         comment=a.comment,
                         review_comment=a.review_comment,
                     )
-                    for a in sorted(acts.get(i.id, []), key=lambda a: a.period)
+                    for a in sorted(acts.get(i.id, []), key=lambda a: period_key(a.period))
                 ],
             )
         )

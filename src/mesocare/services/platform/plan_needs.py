@@ -44,16 +44,21 @@ def _label(d: ZoneDiagnosis, indicator_id: str) -> str:
     return _(found)
 
 
+def _r(x: float | None) -> float | None:
+    """A figure as the snapshot keeps it: 12 significant digits (what a workbook keeps too)."""
+    return None if x is None else float(f"{x:.12g}")
+
+
 def _snap(f: Finding, taken_on: dt.date) -> Snapshot:
     return Snapshot(
         indicator_id=f.indicator_id,
         unit_code=f.unit_code,
-        value=f.value,
+        value=_r(f.value),
         unit=f.unit,
-        lower=f.lower,
-        upper=f.upper,
+        lower=_r(f.lower),
+        upper=_r(f.upper),
         comparator="region",
-        comparator_value=f.region_value,
+        comparator_value=_r(f.region_value),
         significance=f.significance,
         polarity=f.polarity,
         reference_year=f.reference_year,
@@ -98,7 +103,7 @@ def draft_needs(d: ZoneDiagnosis, taken_on: dt.date) -> list[DraftNeed]:
                     Snapshot(
                         indicator_id="gp_under65_per_100k",
                         unit_code=row.unit.code,
-                        value=row.gp_under65_per_100k,
+                        value=_r(row.gp_under65_per_100k),
                         unit="per 100,000 inhabitants",
                         comparator="shortage threshold",
                         comparator_value=sh.rule.gp_per_100k_below,

@@ -343,6 +343,12 @@ def read_xlsx(data: bytes, *, file: str = "plan.xlsx") -> tuple[PlanDocument, di
         for k in ("territory", "zone", "title", "template", "period_start", "period_end"):
             if not head.get(k) and k not in {c for c, _w in probs.items}:
                 probs.add(head_where.get(k, "Plan!A1"), _("'{field}' is required").format(field=k))
+    if (
+        head.get("period_start")
+        and head.get("period_end")
+        and head["period_end"] < head["period_start"]
+    ):
+        probs.add(head_where["period_end"], _("the period ends before it starts"))
     where: dict[str, str] = {f"plan.{k}": v for k, v in head_where.items()}
     needs = []
     for _r, v, w in _rows(wb, "Needs", probs):
