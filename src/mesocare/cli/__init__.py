@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "zone",
     "access",
     "platform",
+    "plan",
 )
 _loaded_language: str | None = None
 

@@ -15,6 +15,7 @@ from mesocare import __version__
 from mesocare.errors import NotFoundError
 from mesocare.services.platform import Platform
 from mesocare.web import errors
+from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
 from mesocare.web.pages import actors, auth, members, zones
@@ -74,6 +75,7 @@ def create_app(
     for module in (auth, zones, actors, members):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
+    app.include_router(plans_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)
