@@ -41,6 +41,19 @@ STATUS_LABELS = {
 }
 
 
+NEED_KINDS = {
+    "finding": "worse than the region",
+    "shortage": "GP shortage",
+    "access": "low access",
+    "care_gap": "care gap",
+    "manual": "from a consultation",
+}
+
+
+def need_kind_label(code: object) -> str:
+    return _(NEED_KINDS.get(str(getattr(code, "value", code)), str(code)))
+
+
 def level_label(code: object) -> str:
     return _(LEVEL_LABELS.get(str(getattr(code, "value", code)), str(code)))
 
@@ -65,6 +78,14 @@ _WORDS = (
     _("done"),
     _("delayed"),
     _("cancelled"),
+    _("worse than the region"),
+    _("GP shortage"),
+    _("low access"),
+    _("care gap"),
+    _("from a consultation"),
+    _("region"),
+    _("shortage threshold"),
+    _("APL threshold"),
 )
 
 

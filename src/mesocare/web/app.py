@@ -18,7 +18,7 @@ from mesocare.web import errors
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
-from mesocare.web.pages import actors, auth, members, zones
+from mesocare.web.pages import actors, auth, members, plan_items, plans, zones
 from mesocare.web.views import ViewCache
 
 #: the largest request body accepted (uploads included); beyond it: 413
@@ -72,7 +72,7 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members):
+    for module in (auth, zones, actors, members, plans, plan_items):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(plans_api.router)
