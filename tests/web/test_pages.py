@@ -25,6 +25,12 @@ PAGES = [
     "/t/leuven/z/Z01/history",
     "/t/leuven/z/Z01/members",
     "/audit",
+    "/t/leuven/z/Z01/plans",
+    "/plans/{plan}",
+    "/plans/{plan}/history",
+    "/plans/{plan}/export/html",
+    "/plan-items/{item}/edit",
+    "/plan-indicators/{indicator}",
     "/nowhere",
 ]
 
@@ -41,7 +47,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         return original(template, page, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(R, "render", spy)
-    for module in ("auth", "zones", "actors", "members"):
+    for module in ("auth", "zones", "actors", "members", "plans", "plan_items"):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
     return seen
@@ -58,6 +64,23 @@ def _actor(served: Served) -> int:
     return rows[0].id
 
 
+def _plan(served: Served) -> dict[str, int]:
+    """The example plan in Z01: its id, an action's and an indicator's."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import plan_progress as G
+    from mesocare.services.platform import plans as P
+    from mesocare.services.platform.demo_plan import build_example_plan
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        access = p.access(A.principal_of(A.get_user(s, ACCOUNTS["coordinator"][0])))  # type: ignore[attr-defined]
+        pid = build_example_plan(s, p.entry("leuven"), "Z01", Ctx(access, "test"))  # type: ignore[attr-defined]
+        item = next(i.id for i in P.items(s, pid) if i.level == "action")
+        indicator = G.indicators(s, pid)[0].id
+    return {"plan": pid, "item": item, "indicator": indicator}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -67,8 +90,9 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
     actor = _actor(served)
+    ids = _plan(served)
     for path in PAGES:
-        r = client.get(path.format(actor=actor))
+        r = client.get(path.format(actor=actor, **ids))
         assert r.status_code == (404 if path == "/nowhere" else 200), path
         html = r.text
         assert f'<html lang="{lang}"' in html, path
@@ -84,8 +108,9 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
     actor = _actor(served)
+    ids = _plan(served)
     for path in PAGES:
-        client.get(path.format(actor=actor))
+        client.get(path.format(actor=actor, **ids))
     from mesocare.services.platform import accounts as A
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mesocare.errors import NotFoundError, ValidationError
+from mesocare.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mesocare.i18n import _
 from mesocare.organisation.plans import NeedCreate, NeedKind, Snapshot
 from mesocare.services.diagnosis import ZoneDiagnosis
@@ -208,7 +208,7 @@ def resources(
     """The zone's actors by sector and discipline, and what is missing against ``norms``."""
     entry.require_zone(zone)
     if not access.can_read_plan(entry.id, zone):  # type: ignore[attr-defined]
-        raise NotFoundError(_("no zone {zone}").format(zone=zone))
+        raise PermissionDeniedError(_("you may not read zone {zone}").format(zone=zone))
     rows = s.execute(
         select(Actor.sector, Actor.discipline, func.count())
         .where(Actor.territory == entry.id, Actor.zone_code == zone)
