@@ -201,7 +201,9 @@ def plan_page(w: Web, plan_id: int, *, error: str | None = None) -> PlanPage:
     with w.platform.session() as s:
         v = plan_view(s, entry, plan_id, w.access, w.language)
     zone = v.plan.zone_code
-    figures = [f"/plans/{plan_id}/figures/timeline.json", f"/plans/{plan_id}/figures/budget.json"]
+    figures = [f"/plans/{plan_id}/figures/timeline.json"]
+    if v.budget:
+        figures.append(f"/plans/{plan_id}/figures/budget.json")
     page = PlanPage(
         **base(
             w,
@@ -233,7 +235,7 @@ def plan_show(w: Annotated[Web, Depends(web)], plan_id: RecordId, message: str =
     return render("plan_page.html.j2", page)
 
 
-def _act(w: Web, plan_id: int, change: Any) -> Response:
+def _act(w: Web, plan_id: int, change: Any, message: str = "saved") -> Response:
     """Run a change of the plan; back to its page, or the page with the reason it was refused."""
     w.require_login()
     try:
@@ -252,7 +254,7 @@ def _act(w: Web, plan_id: int, change: Any) -> Response:
         return render(
             "plan_page.html.j2", plan_page(w, plan_id, error=_message(exc)), status=status
         )
-    return RedirectResponse(f"/plans/{plan_id}?message=saved", status_code=303)
+    return RedirectResponse(f"/plans/{plan_id}?message={message}", status_code=303)
 
 
 @router.post("/plans/{plan_id}/edit", dependencies=CSRF)
@@ -290,7 +292,9 @@ def plan_adopt(
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     decision_ref: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    return _act(w, plan_id, lambda s, c: P.mark_adopted(s, plan_id, version, decision_ref, c))
+    return _act(
+        w, plan_id, lambda s, c: P.mark_adopted(s, plan_id, version, decision_ref, c), "adopted"
+    )
 
 
 @router.post("/plans/{plan_id}/needs", dependencies=CSRF)
