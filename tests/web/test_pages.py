@@ -26,6 +26,7 @@ PAGES = [
     "/t/leuven/z/Z01/members",
     "/audit",
     "/t/leuven/z/Z01/plans",
+    "/t/leuven/z/Z01/plans?gp_norm=120",
     "/plans/{plan}",
     "/plans/{plan}/history",
     "/plans/{plan}/export/html",

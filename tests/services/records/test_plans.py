@@ -284,3 +284,25 @@ def test_off_target_and_worsening(served: Served) -> None:
     assert screened.off_target and not screened.worsening  # 1330 < 1800, but rising
     assert sum(b.planned_eur for b in budget) == 108000
     assert {b.funder for b in budget} == {"Flemish government", "Zorgraad", "Municipality"}
+
+
+def test_resources_and_what_is_missing_against_a_norm(served: Served) -> None:
+    p = served.platform
+    entry = p.entry("leuven")  # type: ignore[attr-defined]
+    d = entry.diagnosis("Z01")
+    zone = next(r for r in d.themes.shortage.rows if r.unit.code == "Z01")
+    population = d.finding("population", "population").value
+    access = ctx(served, "viewer").access
+    with p.session() as s:  # type: ignore[attr-defined]
+        have, (gap,) = N.resources(s, entry, "Z01", access)
+        _h, (strict,) = N.resources(s, entry, "Z01", access, [N.Norm("gp_under65", 200.0)])
+        _h, (gp,) = N.resources(s, entry, "Z01", access, [N.Norm("gp", 50.0)])
+    assert gap.per_100k == d.themes.shortage.rule.gp_per_100k_below
+    assert gap.available == zone.gp_under65
+    # 200 per 100,000 of the zone's inhabitants, rounded up; what is missing is the difference
+    assert strict.needed == -(-int(200 * population) // 100_000)
+    assert strict.missing == max(0, strict.needed - zone.gp_under65)
+    gps = sum(r.actors for r in have if r.discipline == "gp")
+    assert gp.available == gps and {r.sector for r in have} <= {"care", "welfare"}
+    with pytest.raises(PermissionDeniedError), p.session() as s:  # type: ignore[attr-defined]
+        N.resources(s, entry, "Z01", ctx(served, "other").access)

@@ -141,12 +141,21 @@ def create_plan(
 
 
 @router.get(Z + "/resources", responses=ERRORS)
-def resources(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> ResourcesOut:
-    """The zone's actors by sector and discipline; GPs under 65 missing against the shortage
-    rule's threshold."""
+def resources(
+    w: Annotated[Web, Depends(web)],
+    territory: str,
+    zone: str,
+    gp_norm: Annotated[
+        float | None,
+        Query(ge=0, le=10_000, description="GPs under 65 per 100,000 (default: the threshold)"),
+    ] = None,
+) -> ResourcesOut:
+    """The zone's actors by sector and discipline; GPs under 65 missing against a norm (default:
+    the shortage rule's threshold)."""
     entry = _entry(w, territory)
+    norms = [N.Norm("gp_under65", gp_norm)] if gp_norm is not None else None
     with w.platform.session() as s:
-        have, gaps = N.resources(s, entry, zone, w.access)
+        have, gaps = N.resources(s, entry, zone, w.access, norms)
     return ResourcesOut(
         available=[
             ResourceOut(sector=r.sector, discipline=r.discipline, actors=r.actors) for r in have

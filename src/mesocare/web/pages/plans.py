@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import plotly.io as pio
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
@@ -79,10 +79,13 @@ def zone_page(w: Web, entry: TerritoryEntry, zone: str, title: str, **kw: Any) -
     )
 
 
-def _plans_page(w: Web, entry: TerritoryEntry, zone: str, error: str | None = None) -> PlansPage:
+def _plans_page(
+    w: Web, entry: TerritoryEntry, zone: str, error: str | None = None, gp_norm: float | None = None
+) -> PlansPage:
+    norms = [N.Norm("gp_under65", gp_norm)] if gp_norm is not None else None
     with w.platform.session() as s:
         rows = [P.public(p) for p in P.list_plans(s, entry, zone, w.access)]
-        have, gaps = N.resources(s, entry, zone, w.access)
+        have, gaps = N.resources(s, entry, zone, w.access, norms)
     page = PlansPage(
         **zone_page(w, entry, zone, _("Action plans")),
         territory=entry.id,
@@ -98,12 +101,19 @@ def _plans_page(w: Web, entry: TerritoryEntry, zone: str, error: str | None = No
 
 
 @router.get("/t/{territory}/z/{zone}/plans")
-def plans_list(w: Annotated[Web, Depends(web)], territory: str, zone: str) -> Response:
+def plans_list(
+    w: Annotated[Web, Depends(web)],
+    territory: str,
+    zone: str,
+    gp_norm: Annotated[float | None, Query(ge=0, le=10_000)] = None,
+) -> Response:
+    """The zone's plans and resources; ``gp_norm``: GPs under 65 per 100,000 to compare with
+    (default: the shortage rule's threshold)."""
     w.require_login()
     entry = w.platform.entry(territory)
     entry.require_zone(zone)
     w.require(w.access.can_read_plan(entry.id, zone))
-    return render("plans.html.j2", _plans_page(w, entry, zone))
+    return render("plans.html.j2", _plans_page(w, entry, zone, gp_norm=gp_norm))
 
 
 @router.post("/t/{territory}/z/{zone}/plans", dependencies=CSRF)
