@@ -86,4 +86,5 @@ def test_every_command_module_registers(env):
     assert {"demo", "generate", "diagnose", "diagnose-all"} <= names  # cli/territory.py
     assert {"import", "fund", "health", "zone", "access", "providers"} <= names
     assert {"serve", "users", "records"} <= names  # cli/platform.py
-    assert len(COMMAND_MODULES) == 8
+    assert "plan" in names  # cli/plan.py
+    assert len(COMMAND_MODULES) == 9

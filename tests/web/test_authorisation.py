@@ -63,6 +63,17 @@ def edit_by_id(role: str, own: bool) -> str:
     return "deny" if own and role in ("member", "viewer") else "hide"
 
 
+def figures_by_id(role: str, own: bool) -> str:
+    return "ok" if role in ("admin", "analyst") or own else "hide"
+
+
+def enter_by_id(role: str, own: bool) -> str:
+    """Actuals of an action assigned to the member: coordinators and that member."""
+    if role == "admin" or (own and role in ("coordinator", "member")):
+        return "ok"
+    return "deny" if own and role == "viewer" else "hide"
+
+
 def admin_only(role: str, own: bool) -> str:
     return "ok" if role == "admin" else "deny"
 
@@ -215,6 +226,40 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", A + "/practices/{practice_id}/targets"): Case(practice),
     ("POST", A + "/practices/{practice_id}/targets/{person_id}/case"): Case(practice_open),
     ("POST", A + "/practices/{practice_id}/members"): Case(edit),
+    # action plans (zone records)
+    ("GET", Z + "/plans"): Case(read),
+    ("POST", Z + "/plans"): Case(edit),
+    ("POST", Z + "/plans/import"): Case(edit),
+    ("GET", "/plans/{plan_id}"): Case(read_by_id),
+    ("POST", "/plans/{plan_id}/edit"): Case(edit_by_id),
+    ("POST", "/plans/{plan_id}/adopt"): Case(edit_by_id),
+    ("POST", "/plans/{plan_id}/needs"): Case(edit_by_id),
+    ("POST", "/plans/{plan_id}/items"): Case(edit_by_id),
+    ("POST", "/plans/{plan_id}/indicators"): Case(edit_by_id),
+    ("GET", "/plans/{plan_id}/figures/{name}.json"): Case(read_by_id),
+    ("GET", "/plans/{plan_id}/export/{fmt}"): Case(read_by_id),
+    ("GET", "/plans/{plan_id}/history"): Case(read_by_id),
+    ("GET", "/plan-items/{item_id}/edit"): Case(edit_by_id),
+    ("POST", "/plan-items/{item_id}/edit"): Case(edit_by_id),
+    ("POST", "/plan-items/{item_id}/budget"): Case(edit_by_id),
+    ("GET", "/plan-indicators/{indicator_id}"): Case(read_by_id),
+    ("POST", "/plan-indicators/{indicator_id}/actuals"): Case(enter_by_id),
+    ("POST", "/plan-actuals/{actual_id}/submit"): Case(enter_by_id),
+    ("POST", "/plan-actuals/{actual_id}/review"): Case(edit_by_id),
+    ("POST", "/plan-actuals/{actual_id}/evidence"): Case(enter_by_id),
+    ("GET", "/plan-evidence/{evidence_id}"): Case(read_by_id),
+    ("GET", A + "/zones/{zone}/plans"): Case(read),
+    ("POST", A + "/zones/{zone}/plans"): Case(edit),
+    ("GET", A + "/zones/{zone}/resources"): Case(read),
+    ("GET", "/api/v1/plans/{plan_id}"): Case(read_by_id),
+    ("GET", "/api/v1/plans/{plan_id}/progress"): Case(figures_by_id),
+    ("PATCH", "/api/v1/plans/{plan_id}"): Case(edit_by_id),
+    ("POST", "/api/v1/plans/{plan_id}/adopt"): Case(edit_by_id),
+    ("POST", "/api/v1/plans/{plan_id}/items"): Case(edit_by_id),
+    ("PATCH", "/api/v1/plan-items/{item_id}"): Case(edit_by_id),
+    ("POST", "/api/v1/plan-indicators/{indicator_id}/actuals"): Case(enter_by_id),
+    ("POST", "/api/v1/plan-actuals/{actual_id}/submit"): Case(enter_by_id),
+    ("POST", "/api/v1/plan-actuals/{actual_id}/review"): Case(edit_by_id),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -231,11 +276,72 @@ class Fixture:
     grant_id: int
     case: dict[str, int]
     practice_id: str
+    plan: PlanFixture
     #: a zorgraad with one member, a meeting, an agenda item and its decision
     body_id: int = 0
     member_id: int = 0
     meeting_id: int = 0
     decision_id: int = 0
+
+
+@dataclass
+class PlanFixture:
+    """A plan of the zone: an action assigned to the member, its indicator, a draft actual with
+    an evidence file and a submitted one."""
+
+    plan_id: int
+    item_id: int
+    indicator_id: int
+    draft_id: int
+    draft_version: int
+    submitted_id: int
+    submitted_version: int
+    evidence_id: int
+
+
+def _plan(s: Any, entry: Any, zone: str, ctx: Any) -> PlanFixture:
+    import datetime as dt
+
+    from mesocare.organisation.plans import ActualCreate, IndicatorCreate, ItemCreate, PlanCreate
+    from mesocare.services.platform import plan_progress as G
+    from mesocare.services.platform import plans as P
+
+    p = P.create_plan(
+        s,
+        entry,
+        zone,
+        PlanCreate(
+            title="Matrix plan",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+        ),
+        ctx,
+    )
+    top = P.add_item(s, p.id, ItemCreate(level="strategic", title="S"), ctx)
+    op = P.add_item(s, p.id, ItemCreate(level="operational", parent_id=top.id, title="O"), ctx)
+    act = P.add_item(
+        s,
+        p.id,
+        ItemCreate(level="action", parent_id=op.id, title="A", assignee=ACCOUNTS["member"][0]),
+        ctx,
+    )
+    ind = G.add_indicator(s, p.id, IndicatorCreate(item_id=act.id, name="I"), ctx)
+    draft = G.enter_actual(s, ind.id, ActualCreate(period="2026-01", value=1), ctx)
+    ev = G.add_evidence(s, draft.id, "e.csv", "text/csv", b"a,b\n1,2\n", ctx)
+    sub = G.enter_actual(s, ind.id, ActualCreate(period="2026-02", value=2), ctx)
+    sub = G.submit_actual(s, sub.id, sub.version, ctx)
+    return PlanFixture(p.id, act.id, ind.id, draft.id, draft.version, sub.id, sub.version, ev.id)
+
+
+def _xlsx(served: Served, f: Fixture) -> bytes:
+    from mesocare.services.platform import accounts as Acc
+    from mesocare.services.platform.plan_doc import document
+    from mesocare.services.platform.plan_xlsx import to_xlsx
+
+    p = served.platform
+    access = p.access(Acc.principal_of(_user(p, ACCOUNTS["admin"][0])))  # type: ignore[attr-defined]
+    with p.session() as s:  # type: ignore[attr-defined]
+        return to_xlsx(document(s, f.plan.plan_id, access))
 
 
 def _fresh(served: Served, zone: str, n: int) -> Fixture:
@@ -279,6 +385,7 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             g.id,
             case,
             practice,
+            _plan(s, entry, zone, S.Ctx(system, "matrix")),
             *_governance(s, entry, zone, S.Ctx(system, "m")),
         )
 
@@ -396,8 +503,11 @@ def _user(p: Any, email: str) -> Any:
         return Acc.get_user(s, email)
 
 
-def _request(method: str, path: str, f: Fixture, csrf: str | None, n: int) -> dict[str, Any]:
+def _request(
+    method: str, path: str, f: Fixture, csrf: str | None, n: int, served: Served
+) -> dict[str, Any]:
     """The path with its parameters, and a valid body for the route."""
+    pf = f.plan
     url = path.format(
         territory="leuven",
         zone=f.zone,
@@ -408,12 +518,20 @@ def _request(method: str, path: str, f: Fixture, csrf: str | None, n: int) -> di
         meeting_id=f.meeting_id,
         decision_id=f.decision_id,
         index=0,
-        name="web.css",
+        name="timeline" if path.startswith("/plans/") else "web.css",
         practice_id=f.practice_id,
         person_id="1",
-        fmt="csv",
+        plan_id=pf.plan_id,
+        item_id=pf.item_id,
+        indicator_id=pf.indicator_id,
+        actual_id=pf.submitted_id if path.endswith("/review") else pf.draft_id,
+        evidence_id=pf.evidence_id,
+        fmt="json" if path.startswith("/plans/") else "csv",
         **f.case,
     )
+    plan_kw = _plan_request(method, path, f, csrf, n, served)
+    if plan_kw is not None:
+        return {"method": method, "url": url, **plan_kw}
     form = {"csrf_token": csrf or ""}
     kw: dict[str, Any] = {}
     api = path.startswith("/api/")
@@ -499,6 +617,62 @@ def _case_body(
     return {"json": body} if api else {"data": {**body, **form}}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_request(
+    method: str, path: str, f: Fixture, csrf: str | None, n: int, served: Served
+) -> dict[str, Any] | None:
+    """A valid body for a plan route (None: not a plan route with a body)."""
+    pf = f.plan
+    form = {"csrf_token": csrf or ""}
+    api = path.startswith("/api/")
+    period = {"period_start": "2026-01-01", "period_end": "2026-12-31"}
+    if method == "GET" or "plan" not in path:
+        return None
+    if path.endswith("/plans/import"):
+        return {"files": {"file": ("plan.xlsx", _xlsx(served, f), XLSX)}, "data": form}
+    if path.endswith("/plans"):
+        body = {"title": f"Plan {n}", "template": "blank", **period}
+        return {"json": body} if api else {"data": {**body, **form}}
+    if path.endswith("/adopt"):
+        body = {"version": 1, "decision_ref": f"D{n}"}
+        return {"json": body} if api else {"data": {**body, **form}}
+    if path.endswith("/needs"):
+        return {"data": {"title": "A need", "source": "a consultation", **form}}
+    if path.endswith("/items"):
+        body = {"level": "strategic", "title": f"S {n}"}
+        return {"json": body} if api else {"data": {**body, **form}}
+    if path.endswith("/indicators"):
+        return {"data": {"name": "An indicator", "targets": "2026=3", **form}}
+    if path.endswith("/budget"):
+        return {"data": {"label": "L", "funder": "F", "planned_eur": "10", **form}}
+    if path.endswith("/actuals"):
+        body = {"period": "2026-03", "value": "3"}
+        return {"json": body} if api else {"data": {**body, **form}}
+    if path.endswith("/submit"):
+        return (
+            {"json": {"version": pf.draft_version}}
+            if api
+            else {"data": {"version": str(pf.draft_version), **form}}
+        )
+    if path.endswith("/review"):
+        if api:
+            return {"json": {"version": pf.submitted_version, "approve": True}}
+        return {"data": {"version": str(pf.submitted_version), "decision": "approve", **form}}
+    if path.endswith("/evidence"):
+        return {"files": {"file": ("e2.csv", b"x,y\n", "text/csv")}, "data": form}
+    if path == "/plans/{plan_id}/edit":
+        return {"data": {"version": "1", "title": "Renamed plan", **form}}
+    if path == "/plan-items/{item_id}/edit":
+        return {"data": {"version": "1", "title": "Renamed action", "status": "ongoing", **form}}
+    if method == "PATCH" and "/plan-items/" in path:
+        return {"json": {"version": 1, "title": "Renamed"}}
+    if method == "PATCH":
+        return {"json": {"version": 1, "title": "Renamed"}}
+    return None
+
+
 def _outcome(r: Any, api: bool) -> str:
     loc = r.headers.get("location", "")
     if r.status_code in (200, 201, 204) or (r.status_code == 303 and "/login" not in loc):
@@ -548,7 +722,7 @@ def test_authorisation_matrix(served: Served, app: Any) -> None:
                     clients[key] = _client(app, key)
                 c, csrf, _h = clients[key]
                 headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role else {}
-                r = c.request(**_request(method, path, f, csrf, n), headers=headers)
+                r = c.request(**_request(method, path, f, csrf, n, served), headers=headers)
                 if path in ("/logout", "/login"):  # its session changed: log in again next time
                     clients.pop(key).__getitem__(0).close()
                 got = _outcome(r, api)

@@ -36,6 +36,13 @@ PAGES = [
     "/cases/{other_case}",
     "/cases/{other_case}/break-glass",
     "/t/leuven/practices/{practice}/targets",
+    "/t/leuven/z/Z01/plans",
+    "/t/leuven/z/Z01/plans?gp_norm=120",
+    "/plans/{plan}",
+    "/plans/{plan}/history",
+    "/plans/{plan}/export/html",
+    "/plan-items/{item}/edit",
+    "/plan-indicators/{indicator}",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -55,7 +62,16 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         return original(template, page, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(R, "render", spy)
-    for module in ("auth", "zones", "actors", "members", "governance", "cases"):
+    for module in (
+        "auth",
+        "zones",
+        "actors",
+        "members",
+        "plans",
+        "plan_items",
+        "governance",
+        "cases",
+    ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
     return seen
@@ -151,6 +167,23 @@ def _governance(served: Served) -> dict[str, int]:
         return {"body": b.id, "meeting": m.id}
 
 
+def _plan(served: Served) -> dict[str, int]:
+    """The example plan in Z01: its id, an action's and an indicator's."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import plan_progress as G
+    from mesocare.services.platform import plans as P
+    from mesocare.services.platform.demo_plan import build_example_plan
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        access = p.access(A.principal_of(A.get_user(s, ACCOUNTS["coordinator"][0])))  # type: ignore[attr-defined]
+        pid = build_example_plan(s, p.entry("leuven"), "Z01", Ctx(access, "test"))  # type: ignore[attr-defined]
+        item = next(i.id for i in P.items(s, pid) if i.level == "action")
+        indicator = G.indicators(s, pid)[0].id
+    return {"plan": pid, "item": item, "indicator": indicator}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -159,7 +192,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
-    keys = _keys(served) | _governance(served)
+    keys = _keys(served) | _governance(served) | _plan(served)
     for path in PAGES:
         r = client.get(path.format(**keys))
         assert r.status_code == STATUS.get(path, 200), path
@@ -176,7 +209,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
-    keys = _keys(served) | _governance(served)
+    keys = _keys(served) | _governance(served) | _plan(served)
     for path in PAGES:
         client.get(path.format(**keys))
     from mesocare.services.platform import accounts as A

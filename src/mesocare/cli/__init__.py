@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "access",
     "providers",
     "platform",
+    "plan",
 )
 _loaded_language: str | None = None
 

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from mesocare import __version__, i18n
 from mesocare.i18n import _
+from mesocare.reports import plan as plan_words
 from mesocare.services.platform import Principal
 from mesocare.web import words
 
@@ -69,6 +70,10 @@ def env() -> Environment:
         field_label=words.field_label,
         object_label=words.object_label,
         case_label=words.case_label,
+        plan_level_label=plan_words.level_label,
+        plan_status_label=plan_words.status_label,
+        need_kind_label=plan_words.need_kind_label,
+        fmt_eur=i18n.fmt_eur,
     )
     return e
 

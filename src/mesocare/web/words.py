@@ -33,6 +33,13 @@ OBJECTS = {
     "grant": N_("role"),
     "token": N_("API token"),
     "territory": N_("territory"),
+    "plan": N_("action plan"),
+    "plan_need": N_("need"),
+    "plan_item": N_("objective or action"),
+    "plan_budget_line": N_("budget line"),
+    "plan_indicator": N_("indicator"),
+    "plan_actual": N_("actual"),
+    "plan_evidence": N_("evidence file"),
 }
 #: the fields of records as the history and a conflict show them (the labels of the forms)
 FIELDS = {

@@ -118,3 +118,26 @@ def test_governance_is_managed_by_the_zones_coordinators_and_read_by_its_people(
         a = who(*grants)
         assert a.can_read_governance("t", "A") is reads, grants
         assert a.can_manage_governance("t", "A") is manages, grants
+
+
+def test_plans_are_zone_records() -> None:
+    coord, member, viewer, analyst = (
+        who(("coordinator", "A")),
+        who(("member", "A1")),
+        who(("viewer", "A")),
+        who(("analyst", "R")),
+    )
+    assert coord.can_edit_plan("t", "A") and coord.can_review_actual("t", "A")
+    assert not coord.can_edit_plan("t", "B")
+    for a in (member, viewer):
+        assert a.can_read_plan("t", "A") and not a.can_edit_plan("t", "A")
+        assert not a.can_review_actual("t", "A")
+    assert not analyst.can_read_plan("t", "A") and analyst.can_read_plan_figures("t", "A")
+    assert not analyst.can_edit_plan("t", "A")
+    # actuals: a member of the zone for an action they are responsible for (user id 1)
+    assert member.can_enter_actual("t", "A", {1})
+    assert not member.can_enter_actual("t", "A", {2})
+    assert not member.can_enter_actual("t", "B", {1})
+    assert not viewer.can_enter_actual("t", "A", {1})  # a viewer only reads
+    assert not analyst.can_enter_actual("t", "A", {1})
+    assert coord.can_enter_actual("t", "A", set())

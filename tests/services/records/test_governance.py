@@ -297,7 +297,7 @@ def test_a_subject_type_without_a_hook_or_without_its_version_is_refused(
 ) -> None:
     body, _ids = zorgraad(served)
     with pytest.raises(ValidationError, match="cannot adopt") as e:
-        decision(served, body, subject_type="plan", subject_id=1, subject_version=1)
+        decision(served, body, subject_type="nothing", subject_id=1, subject_version=1)
     assert e.value.column == "subject_type"  # type: ignore[attr-defined]
     with pytest.raises(ValidationError, match="version"):
         decision(served, body, subject_type="fake", subject_id=1)
@@ -310,3 +310,43 @@ def test_a_vote_of_someone_not_in_the_body_is_refused(served: Served) -> None:
     did = decision(served, body)
     with pytest.raises(ValidationError, match="not a member"):
         record(served, did, 1, {**votes(ids), 999_999: Vote.FOR})
+
+
+def test_a_passing_decision_adopts_the_plan_at_the_version_decided_and_a_failing_one_does_not(
+    served: Served,
+) -> None:
+    from mesocare.organisation.plans import PlanCreate
+    from mesocare.services.platform import plans as P
+
+    p: Any = served.platform
+    c = ctx(served, "coordinator")
+    with p.session(write=True) as s:
+        plan = P.create_plan(
+            s,
+            p.entry("leuven"),
+            "Z01",
+            PlanCreate(
+                title="Plan for the zorgraad",
+                period_start=date(2027, 1, 1),
+                period_end=date(2029, 12, 31),
+            ),
+            c,
+        )
+        plan_id, version = plan.id, plan.version
+    body, ids = zorgraad(served)
+    failing = decision(
+        served, body, subject_type="plan", subject_id=plan_id, subject_version=version
+    )
+    assert record(served, failing, 1, votes(ids, {"patients": 1})).outcome == "failed"
+    with p.session() as s:
+        assert P.get_plan(s, plan_id, c.access).status == "draft"
+    passing = decision(
+        served, body, subject_type="plan", subject_id=plan_id, subject_version=version
+    )
+    assert record(served, passing, 1, votes(ids)).outcome == "passed"
+    with p.session() as s:
+        got = P.get_plan(s, plan_id, c.access)
+        assert (got.status, got.adopted_version) == ("adopted", version)
+        assert got.adopted_ref == f"governance-decision:{passing}"
+        notes = [e.note or "" for e in audit.history(s, "plan", plan_id)]
+    assert any(f"governance-decision:{passing} at version {version}" in n for n in notes)

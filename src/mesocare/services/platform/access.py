@@ -15,6 +15,11 @@ records ask it again, so no interface can forget.
 - **read a zone's governance** (its bodies, members, meetings, decisions and votes): as reading
   the zone (analysts do not see it); **manage it** (bodies, members, meetings, recording votes):
   ``admin`` or ``coordinator`` covering the zone;
+- **action plans** are zone records: those who read the zone read its plans; an ``analyst``
+  covering it reads their figures only (indicators, targets, approved actuals); those who edit the
+  zone's records edit its plans and review actuals; a ``member`` who reads the zone may also enter
+  actuals for the indicators of an action they are responsible for (the action is assigned to
+  them, or its owner actor is);
 - **the whole audit log** and accounts of every zone: a global ``admin``.
 
 A case (goals, problems, team, consents) is not a zone record: who sees it follows its care team
@@ -23,7 +28,7 @@ and the patient's consent, decided in :mod:`.case_access`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -149,6 +154,35 @@ class Access:
             ):
                 return True
         return False
+
+    # ----- action plans ---------------------------------------------------------------
+    def can_read_plan(self, territory: str, zone: str) -> bool:
+        return self.can_read_zone(territory, zone)
+
+    def can_read_plan_figures(self, territory: str, zone: str) -> bool:
+        return self.can_read_figures(territory, zone)
+
+    def can_edit_plan(self, territory: str, zone: str) -> bool:
+        return self.can_edit_records(territory, zone)
+
+    def can_review_actual(self, territory: str, zone: str) -> bool:
+        return self.can_edit_plan(territory, zone)
+
+    def can_enter_actual(self, territory: str, zone: str, responsible: Collection[int]) -> bool:
+        """Enter or submit an actual of an indicator whose action has ``responsible`` users."""
+        if self.can_edit_plan(territory, zone):
+            return True
+        if self.principal is None or self.principal.user_id not in responsible:
+            return False
+        member = Access(
+            Principal(
+                self.principal.user_id,
+                self.principal.email,
+                tuple(g for g in self.principal.grants if g.role == Role.MEMBER),
+            ),
+            self.hierarchy,
+        )
+        return member.can_read_zone(territory, zone)
 
     def can_read_audit_log(self) -> bool:
         return self.is_admin

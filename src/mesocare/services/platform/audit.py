@@ -44,7 +44,7 @@ def record(
 ) -> None:
     s.add(
         AuditRow(
-            user_id=who.user_id if who else None,
+            user_id=(who.user_id or None) if who else None,  # 0: the system
             who=who.email if who else "system",
             request_id=request_id,
             action=action,

@@ -2,7 +2,9 @@
 
 One account per role in the Leuven-like territory; a few actors added by hand (welfare actors the
 providers table does not hold), two assigned to the member, and one edited so the audit log has a
-history; an example case (see :mod:`.demo_cases`). Idempotent: what exists is left as it is.
+history; an example zorgraad with a past meeting; an example case (see :mod:`.demo_cases`); an
+example action plan with a year of actuals (:mod:`.demo_plan`). Idempotent: what exists is left
+as it is.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import select
 
 from mesocare.organisation.actors import ActorCreate, ActorUpdate, Sector
 from mesocare.organisation.roles import Scope
-from mesocare.services.platform import Platform
+from mesocare.services.platform import Platform, Principal, TerritoryEntry
 from mesocare.services.platform import accounts as A
 from mesocare.services.platform import actors as S
 from mesocare.store.models import Actor, User
@@ -129,6 +131,7 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
     from mesocare.services.platform.demo_cases import prepare_cases
 
     prepare_cases(platform, entry.id, zone, accounts[3].email, accounts[2].email, accounts[5].email)
+    _example_plan(platform, entry, zone, coordinator, accounts[3].email)
     return accounts
 
 
@@ -229,3 +232,20 @@ def demo_governance(platform: Platform, territory: str, zone: str, coordinator: 
         votes[members[6].id] = Vote.ABSTAIN  # welfare: 3 for, 1 abstention
         votes[members[11].id] = Vote.ABSENT  # local government: 3 of 4 present
         M.record_votes(s, decision.id, R.VotesIn(version=1, votes=votes), ctx)
+
+
+def _example_plan(
+    platform: Platform, entry: TerritoryEntry, zone: str, coordinator: Principal, member: str
+) -> None:
+    from mesocare.services.platform.demo_plan import TITLE, build_example_plan
+    from mesocare.store.models_plans import Plan
+
+    with platform.session() as s:
+        if s.scalar(select(Plan.id).where(Plan.territory == entry.id, Plan.title == TITLE)):
+            return
+    if entry.diagnosis(zone) is None:  # its needs come from the diagnosis
+        entry.compute(workers=platform.workers)
+    with platform.session(write=True) as s:
+        build_example_plan(
+            s, entry, zone, S.Ctx(platform.access(coordinator), "demo"), member_email=member
+        )

@@ -345,3 +345,6 @@ __all__ = [
     "subject_types",
     "unregister_subject",
 ]
+
+# the subjects a decision may adopt register themselves when imported
+from mesocare.services.platform import plans as _plans  # noqa: E402, F401  (isort: skip)

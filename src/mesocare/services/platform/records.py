@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from mesocare.errors import ConflictError
 from mesocare.i18n import _
+from mesocare.organisation.roles import Grant, Role, Scope
 from mesocare.services.platform import audit
-from mesocare.services.platform.access import Access
+from mesocare.services.platform.access import Access, Hierarchy, Principal
 from mesocare.store.models import ZoneRecord
 
 R = TypeVar("R", bound=ZoneRecord)
@@ -37,7 +38,14 @@ class Ctx:
 
     @property
     def user_id(self) -> int | None:
-        return self.access.principal.user_id if self.access.principal else None
+        p = self.access.principal
+        return (p.user_id or None) if p else None  # 0: the system (the command line)
+
+    @classmethod
+    def system(cls, hierarchy: Hierarchy, request_id: str = "cli") -> Ctx:
+        """The command line's: every right, recorded as "system" in the audit log."""
+        grant = Grant(role=Role.ADMIN, scope=Scope())
+        return cls(Access(Principal(0, "system", (grant,)), hierarchy), request_id)
 
 
 def now() -> datetime:

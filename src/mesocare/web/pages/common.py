@@ -35,6 +35,7 @@ def zone_links(
     links = [("workspace", root, _("Diagnosis"))]
     if w.access.can_read_zone(entry.id, zone):
         links.append(("actors", f"{root}/actors", _("Actors and networks")))
+        links.append(("plans", f"{root}/plans", _("Action plans")))
         links.append(("governance", f"{root}/governance", _("Governance")))
         links.append(("history", f"{root}/history", _("Changes")))
     if w.access.can_manage_members(entry.id, zone):
