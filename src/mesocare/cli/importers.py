@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mesocare.cli._common import console, progress
+from mesocare.cli._common import console, output, progress
 from mesocare.i18n import _, fmt_int
 
 import_app = typer.Typer(
@@ -79,7 +79,7 @@ def _inhabitants(territory) -> int:  # type: ignore[no-untyped-def]
 
 
 _DATA_DIR = typer.Argument(help=_("Folder laid out as ../shared/data (see its README)"))
-_OUT = typer.Option("--out", "-o", help=_("Folder to write the territory to"))
+_OUT = typer.Option("--out", "-o", parser=output, help=_("Folder to write the territory to"))
 
 
 @import_app.command(

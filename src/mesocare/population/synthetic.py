@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mesocare.atomic import folder_swap
-from mesocare.errors import ParameterError
+from mesocare.atomic import folder_swap, read_text
+from mesocare.errors import ParameterError, ValidationError
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.tables import MANIFEST_FILE, load_person_tables, write_manifest
 from mesocare.territory import AGE_BANDS, SEXES, Territory
@@ -98,8 +98,11 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
     if path is None:
         text = resources.files("mesocare.population").joinpath("data/synthetic.toml").read_text()
     else:
-        text = Path(path).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+        text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"malformed TOML ({exc})", file=path) from None
 
 
 def _days(d: date) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
-from mesocare.atomic import folder_swap
+from mesocare.atomic import folder_swap, read_text
 from mesocare.errors import ValidationError
 from mesocare.territory.person_tables import TABLES, PersonTables
 
@@ -57,8 +57,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
             expected=f"a folder with {MANIFEST_FILE} (see `mesocare health synth`)",
         )
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"malformed TOML ({exc})", file=path) from None
 
 
