@@ -72,9 +72,10 @@ def writing(dest: Path) -> Iterator[None]:
     except Exception as exc:
         if not type(exc).__module__.startswith("pyogrio"):
             raise
+        said = str(exc).rsplit(" failed: ", 1)[-1].split("\n")[0]  # GDAL quotes its SQL first
         raise WriteError(
             _("{path}: cannot write ({reason}); nothing was replaced").format(
-                path=dest, reason=str(exc).split("\n")[0]
+                path=dest, reason=said[:200]
             )
         ) from exc
 

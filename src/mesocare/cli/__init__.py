@@ -158,6 +158,7 @@ def app() -> None:
     lang = DEFAULT_LANGUAGE
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    sys.unraisablehook = _quiet  # a writer's failed clean-up after an error already reported
     try:
         explicit = take_language(sys.argv)
         lang = check_language(explicit) if explicit else language_from_environment() or lang
@@ -178,6 +179,10 @@ def app() -> None:
         if exit_.code == 130:  # Typer's answer to Ctrl-C inside a command
             _interrupted(lang)
         raise
+
+
+def _quiet(unraisable: object) -> None:
+    """No "Exception ignored in …" traceback on stderr (e.g. a file closed again when collected)."""
 
 
 def _interrupted(lang: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -453,8 +454,10 @@ def write_synthetic(
     """Generate and stream the records into a persons folder (atomically); return row counts."""
     counts = dict.fromkeys(TABLES, 0)
     with folder_swap(Path(folder), marker=MANIFEST_FILE, what="persons") as tmp:
-        writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES}
-        try:
+        with ExitStack() as closing:  # every writer is closed, even when one fails to
+            writers = {n: pq.ParquetWriter(tmp / f"{n}.parquet", SCHEMA[n]) for n in TABLES}
+            for wr in writers.values():
+                closing.callback(wr.close)
             for chunk in iter_chunks(
                 territory,
                 reference_date=reference_date,
@@ -465,9 +468,6 @@ def write_synthetic(
                 for name, tbl in chunk.items():
                     writers[name].write_table(tbl)
                     counts[name] += tbl.num_rows
-        finally:
-            for wr in writers.values():
-                wr.close()
         write_manifest(
             tmp,
             counts,

@@ -77,7 +77,6 @@ def write_all(
     for z in codes:
         territory.require_zone(z)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     shared = TerritoryResults(territory)
     shared.prepare()
     diagnoses: dict[str, ZoneDiagnosis] = {}

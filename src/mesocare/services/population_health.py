@@ -116,7 +116,6 @@ def write_results(
     result: HealthResult, out: Path, params: HealthParams, ids: pd.DataFrame | None = None
 ) -> list[Path]:
     """The suppressed measures (Parquet and CSV) and the parameters; ids in their own file."""
-    out.mkdir(parents=True, exist_ok=True)
     paths = [
         out / "population_health.parquet",
         out / "population_health.csv",
