@@ -18,6 +18,7 @@ killing the process (SIGXFSZ is ignored).
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 from contextlib import ExitStack
@@ -186,9 +187,13 @@ def _quiet(unraisable: object) -> None:
 
 
 def _interrupted(lang: str) -> None:
+    """Say so and stop now (130). Every write is atomic and done or undone by then; the exit
+    skips the interpreter's clean-up, whose joins of a stopped process pool's threads can hang."""
     with use_locale(lang):
         err_console.print(_("Interrupted."), highlight=False)
-    sys.exit(130)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _print_error(exc: Exception) -> None:
