@@ -246,7 +246,10 @@ def allocate_cmd(
     ] = 1_000_000.0,
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
-    level: Annotated[str, typer.Option(help=_("network, zone, practice or area"))] = "network",
+    level: Annotated[
+        Literal["network", "zone", "practice", "area"],
+        typer.Option(help=_("network, zone, practice or area")),
+    ] = "network",
     weights: Annotated[Path | None, typer.Option(help=_("Your need weights file (TOML)"))] = None,
     weight: Annotated[
         list[str] | None, typer.Option(help=_("Override a weight: NAME=NUMBER (repeatable)"))
