@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from mesocare import atomic
+from mesocare.errors import MesocareError, WriteError
 
 
 def _leftovers(folder):
@@ -49,7 +50,7 @@ def test_failing_rename_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError("rename failed")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError, match="rename failed"):
+    with pytest.raises(WriteError, match="out.csv: cannot write"):
         atomic.write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert _leftovers(tmp_path) == []
@@ -61,7 +62,7 @@ def test_path_write_for_writers_that_want_a_path(tmp_path):
         assert tmp.name == "out.csv" and tmp.parent != tmp_path and not tmp.exists()
         tmp.write_text("x")
     assert target.read_text() == "x"
-    with pytest.raises(FileNotFoundError), atomic.path_write(target):
+    with pytest.raises(MesocareError, match="nothing was written"), atomic.path_write(target):
         pass  # nothing written: the old file stays
     assert target.read_text() == "x" and _leftovers(tmp_path) == []
 

@@ -79,6 +79,15 @@ class ConflictError(MesocareError):
         self.current_version = current_version
 
 
+class WriteError(MesocareError):
+    """An output could not be written (read-only, no permission, disk full, a file in the way…);
+    the previous version, if any, is untouched."""
+
+
+class BusyError(MesocareError):
+    """Another Mesocare command is writing the same folder; nothing was written."""
+
+
 class ThrottledError(MesocareError):
     """Too many failed attempts: wait before trying again."""
 

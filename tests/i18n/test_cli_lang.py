@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from mesocare.i18n import current_language
 
 
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+def _run(monkeypatch, capsys, *args: str, stream: str = "out") -> tuple[int, str]:
     from mesocare import cli
 
     monkeypatch.setattr(sys, "argv", ["mesocare", *args])
@@ -19,7 +19,8 @@ def _run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         cli.app()
     except SystemExit as exit_:
         code = int(exit_.code or 0)
-    return code, capsys.readouterr().out.replace("\u202f", " ").replace("\xa0", " ")
+    captured = getattr(capsys.readouterr(), stream)
+    return code, captured.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_environment_language_and_output(env, capsys):
 
 
 def test_unknown_language_is_one_line_error(env, capsys):
-    code, out = _run(env, capsys, "--lang", "de", "fund", "--help")
+    code, out = _run(env, capsys, "--lang", "de", "fund", "--help", stream="err")
     assert code == 2 and "'de'" in out and "Traceback" not in out
 
 

@@ -67,4 +67,5 @@ def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)
-    return code, capsys.readouterr().out
+    said = capsys.readouterr()
+    return code, said.out + said.err  # results on stdout, errors on stderr

@@ -140,7 +140,7 @@ def test_zones_file_in_latin1_is_refused_and_nothing_stored(
     with pytest.raises(SystemExit) as exit_:
         app()
     assert exit_.value.code == 2
-    said = capsys.readouterr().out
+    said = capsys.readouterr().err
     assert "not UTF-8" in said and "row 2" in said and str(bad) in said
     assert not out.exists()
 

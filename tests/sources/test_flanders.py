@@ -283,7 +283,7 @@ def test_cli_reports_a_bad_input_in_one_line(shared_data, tmp_path, monkeypatch,
     with pytest.raises(SystemExit) as exit_:
         app()
     assert exit_.value.code == 2
-    assert "missing input file" in capsys.readouterr().out
+    assert "missing input file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

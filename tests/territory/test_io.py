@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mesocare.errors import MesocareError, ValidationError
+from mesocare.errors import MesocareError, ValidationError, WriteError
 from mesocare.territory import Territory, load_territory, save_territory
 
 
@@ -42,7 +42,7 @@ def test_failed_save_keeps_the_previous_version(leuven, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="cannot write"):
         save_territory(leuven, tmp_path / "t")
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["t"]  # no temporary folder left behind

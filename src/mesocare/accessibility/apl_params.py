@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mesocare.atomic import read_text
 from mesocare.errors import ParameterError
 from mesocare.params import Figure, Meta, Strict, packaged_text, parse
 
@@ -104,8 +105,4 @@ def read_apl_file(path: str | Path | None = None, *, vintage: str = DEFAULT_VINT
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"{p}: parameter file not found")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ParameterError(f"{p}: not UTF-8 text") from None
-    return parse(text, AplFile, file=str(p))
+    return parse(read_text(p), AplFile, file=str(p))

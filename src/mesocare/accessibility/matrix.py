@@ -30,6 +30,7 @@ def read_matrix(path: str | Path) -> pd.DataFrame:
         if suffix == ".parquet":
             df = pd.read_parquet(p)
         elif suffix in (".csv", ".txt"):
+            _require_complete(p)
             df = pd.read_csv(p, dtype={ORIGIN: str, DESTINATION: str}, keep_default_na=True)
         else:
             raise ValidationError(
@@ -41,6 +42,22 @@ def read_matrix(path: str | Path) -> pd.DataFrame:
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ValidationError("cannot read travel-time matrix", file=p, found=str(exc)) from exc
     return check_matrix(df, file=str(p))
+
+
+def _require_complete(p: Path) -> None:
+    """A text matrix ends with a line break: one cut off mid-line (a copy or a download that
+    stopped) would otherwise give a last travel time read from a partial number."""
+    with p.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            raise ValidationError("empty travel-time matrix file", file=p)
+        fh.seek(-1, 2)
+        if fh.read(1) not in (b"\n", b"\r"):
+            raise ValidationError(
+                "the file does not end with a line break: it looks truncated",
+                file=p,
+                expected="a complete file (if it is, end its last line with a line break)",
+            )
 
 
 def check_matrix(df: pd.DataFrame, *, file: str = "travel-time matrix") -> pd.DataFrame:

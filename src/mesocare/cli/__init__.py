@@ -8,20 +8,26 @@ registers them on a fresh Typer app. ``_app`` is built at import, in English;
 command line (removing it), else ``MESOCARE_LANG`` / ``LANG``, and builds the app in that language.
 The same global ``--lang`` option on ``_app`` itself sets the language of the output.
 
-Errors a user can cause (:class:`~mesocare.errors.MesocareError`) are printed as one red line with
-exit code 2, no traceback.
+Errors a user can cause (:class:`~mesocare.errors.MesocareError`) and the OS errors no lower layer
+named are printed on stderr as one red line with exit code 2, no traceback; click's own usage
+errors (a bad option value) go to stderr with exit code 2 too; Ctrl-C prints "Interrupted" and
+exits with 130. A file-size limit (``ulimit -f``) makes writes fail with a message instead of
+killing the process (SIGXFSZ is ignored).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
 from contextlib import ExitStack
 from types import ModuleType
 
 import typer
+from rich.markup import escape
 
-from mesocare.cli._common import _explicit_language, console
+from mesocare.cli._common import _explicit_language, err_console
 from mesocare.errors import MesocareError
 from mesocare.i18n import (
     DEFAULT_LANGUAGE,
@@ -152,6 +158,9 @@ def app() -> None:
     """Entry point: run the app in the asked language, turning user errors into one-line messages."""
     global _app, _app_language
     lang = DEFAULT_LANGUAGE
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    sys.unraisablehook = _quiet  # a writer's failed clean-up after an error already reported
     try:
         explicit = take_language(sys.argv)
         lang = check_language(explicit) if explicit else language_from_environment() or lang
@@ -162,11 +171,40 @@ def app() -> None:
             if _app_language != lang:
                 _app, _app_language = build_app(lang), lang
             _app()
-    except MesocareError as exc:
+    except (MesocareError, OSError) as exc:
         with use_locale(lang):
-            label = _("Error:")
-            console.print(f"[bold red]{label}[/] {exc}", highlight=False, soft_wrap=True)
+            _print_error(exc)
         sys.exit(2)
+    except KeyboardInterrupt:
+        _interrupted(lang)
+    except SystemExit as exit_:
+        if exit_.code == 130:  # Typer's answer to Ctrl-C inside a command
+            _interrupted(lang)
+        raise
+
+
+def _quiet(unraisable: object) -> None:
+    """No "Exception ignored in …" traceback on stderr (e.g. a file closed again when collected)."""
+
+
+def _interrupted(lang: str) -> None:
+    """Say so and stop now (130). Every write is atomic and done or undone by then; the exit
+    skips the interpreter's clean-up, whose joins of a stopped process pool's threads can hang."""
+    with use_locale(lang):
+        err_console.print(_("Interrupted."), highlight=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _print_error(exc: Exception) -> None:
+    label = _("Error:")
+    if isinstance(exc, OSError):  # not named by the layer that met it: say what and where
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or type(exc).__name__}"
+    else:
+        message = str(exc)
+    err_console.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 __all__ = ["COMMAND_MODULES", "app", "build_app", "take_language"]

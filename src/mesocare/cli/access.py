@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from mesocare.cli._common import console, progress
+from mesocare.cli._common import console, number, output, progress
 from mesocare.i18n import _, fmt_decimal, fmt_int, fmt_number
 
 access_app = typer.Typer(
@@ -16,7 +16,14 @@ access_app = typer.Typer(
 )
 
 TerritoryDir = Annotated[Path, typer.Argument(help=_("Territory folder (see 'mesocare generate')"))]
-MethodOpt = Annotated[str, typer.Option("--method", "-m", help=_("2sfca, e2sfca (default) or apl"))]
+MethodOpt = Annotated[
+    Literal["2sfca", "e2sfca", "apl"],
+    typer.Option(
+        "--method",
+        "-m",
+        help=_("2sfca, e2sfca (default) or apl"),
+    ),
+]
 MatrixOpt = Annotated[
     Path | None,
     typer.Option(help=_("Travel-time matrix (CSV/Parquet: origin, destination, minutes)")),
@@ -24,15 +31,21 @@ MatrixOpt = Annotated[
 PbfOpt = Annotated[
     Path | None, typer.Option(help=_("OpenStreetMap extract (.osm.pbf) for road times"))
 ]
-SpeedOpt = Annotated[float, typer.Option(help=_("Crow-fly speed in km/h"))]
-DetourOpt = Annotated[float, typer.Option(help=_("Crow-fly detour factor (road ÷ straight line)"))]
-MinutesOpt = Annotated[float, typer.Option(help=_("2SFCA catchment in minutes"))]
+SpeedOpt = Annotated[float, typer.Option(parser=number(above=0), help=_("Crow-fly speed in km/h"))]
+DetourOpt = Annotated[
+    float,
+    typer.Option(parser=number(minimum=1), help=_("Crow-fly detour factor (road ÷ straight line)")),
+]
+MinutesOpt = Annotated[
+    float, typer.Option(parser=number(above=0), help=_("2SFCA catchment in minutes"))
+]
 AplParamsOpt = Annotated[
     Path | None,
     typer.Option(help=_("Your APL parameter file (same keys as the packaged DREES vintages)")),
 ]
 AplVintageOpt = Annotated[
-    str, typer.Option(help=_("Packaged DREES APL vintage: 2023 (default) or 2022"))
+    Literal["2023", "2022"],
+    typer.Option(help=_("Packaged DREES APL vintage: 2023 (default) or 2022")),
 ]
 DisciplineOpt = Annotated[
     str, typer.Option(help=_("Providers of this discipline (gp, home_nurse, pharmacist …)"))
@@ -94,7 +107,10 @@ def _request(
 def compute(
     territory_dir: TerritoryDir,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help=_("Result per area: .gpkg, .csv or .parquet"))
+        Path,
+        typer.Option(
+            "--out", "-o", parser=output, help=_("Result per area: .gpkg, .csv or .parquet")
+        ),
     ],
     method: MethodOpt = "e2sfca",
     matrix: MatrixOpt = None,
@@ -106,7 +122,7 @@ def compute(
     apl_vintage: AplVintageOpt = "2023",
     discipline: DisciplineOpt = "gp",
     units_out: Annotated[
-        Path | None, typer.Option(help=_("Per network/zone/region table (.csv)"))
+        Path | None, typer.Option(parser=output, help=_("Per network/zone/region table (.csv)"))
     ] = None,
 ) -> None:
     from mesocare.services.accessibility import compute_accessibility, write_table
@@ -163,19 +179,33 @@ def compute(
 )
 def site(
     territory_dir: TerritoryDir,
-    fte: Annotated[float, typer.Option("--fte", help=_("New GP FTEs to place"))],
+    fte: Annotated[
+        float, typer.Option("--fte", parser=number(above=0), help=_("New GP FTEs to place"))
+    ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help=_("Before/after per area: .csv or .parquet"))
+        Path,
+        typer.Option(
+            "--out", "-o", parser=output, help=_("Before/after per area: .csv or .parquet")
+        ),
     ],
     zone: Annotated[
         str | None, typer.Option(help=_("Zone whose areas count and host the sites"))
     ] = None,
     method: MethodOpt = "apl",
-    solver: Annotated[str, typer.Option(help=_("milp (exact, default) or greedy"))] = "milp",
+    solver: Annotated[
+        Literal["milp", "greedy"],
+        typer.Option(help=_("milp (exact, default) or greedy")),
+    ] = "milp",
     target: Annotated[
-        float | None, typer.Option(help=_("Target score (default: shortage threshold or mean)"))
+        float | None,
+        typer.Option(
+            parser=number(minimum=0),
+            help=_("Target score (default: shortage threshold or mean)"),
+        ),
     ] = None,
-    fte_step: Annotated[float, typer.Option(help=_("FTE per unit placed"))] = 1.0,
+    fte_step: Annotated[
+        float, typer.Option(parser=number(above=0), help=_("FTE per unit placed"))
+    ] = 1.0,
     matrix: MatrixOpt = None,
     pbf: PbfOpt = None,
     speed_kmh: SpeedOpt = 50.0,
@@ -183,7 +213,9 @@ def site(
     max_minutes: MinutesOpt = 30.0,
     apl_params: AplParamsOpt = None,
     apl_vintage: AplVintageOpt = "2023",
-    sites_out: Annotated[Path | None, typer.Option(help=_("Chosen sites (.csv)"))] = None,
+    sites_out: Annotated[
+        Path | None, typer.Option(parser=output, help=_("Chosen sites (.csv)"))
+    ] = None,
 ) -> None:
     import pandas as pd
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pandas as pd
 import typer
 
 from mesocare.atomic import write_text
 from mesocare.cli import fund_output as fo
-from mesocare.cli._common import console
+from mesocare.cli._common import console, number, output, whole
 from mesocare.errors import ParameterError
 from mesocare.i18n import _, fmt_eur, fmt_int, ngettext
 
@@ -30,8 +30,12 @@ TerritoryOpt = Annotated[
     typer.Option("--territory", "-t", help=_("Territory folder (default: the synthetic demo)")),
 ]
 ZoneOpt = Annotated[str | None, typer.Option("--zone", "-z", help=_("Zone code, e.g. Z01"))]
-CsvOpt = Annotated[Path | None, typer.Option("--csv", help=_("Write the full table as CSV"))]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help=_("Write the result as JSON"))]
+CsvOpt = Annotated[
+    Path | None, typer.Option("--csv", parser=output, help=_("Write the full table as CSV"))
+]
+JsonOpt = Annotated[
+    Path | None, typer.Option("--json", parser=output, help=_("Write the result as JSON"))
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +55,7 @@ def params_cmd(
     ] = "practice_payment",
     check: Annotated[Path | None, typer.Option(help=_("Validate this user file instead"))] = None,
     write: Annotated[
-        Path | None, typer.Option(help=_("Copy the packaged file here to edit"))
+        Path | None, typer.Option(parser=output, help=_("Copy the packaged file here to edit"))
     ] = None,
 ) -> None:
     from mesocare.financing import parameters as P
@@ -99,7 +103,10 @@ def lists_cmd(
     save: Annotated[
         bool, typer.Option(help=_("Save the synthetic lists into the territory folder"))
     ] = False,
-    seed: Annotated[int | None, typer.Option(help=_("Seed (default: the territory's)"))] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(parser=whole(minimum=0), help=_("Seed (default: the territory's)")),
+    ] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
@@ -138,9 +145,10 @@ def lists_cmd(
     if save:
         if territory is None:
             raise ParameterError(_("--save needs --territory (the folder to save into)"))
-        from mesocare.territory import save_territory
+        from mesocare.territory import save_tables
+        from mesocare.territory.practice_lists import LISTS_TABLE, PRACTICES_TABLE
 
-        save_territory(terr, territory)
+        save_tables(territory, **{t: terr.tables[t] for t in (PRACTICES_TABLE, LISTS_TABLE)})
         console.print(
             _("Tables gp_practices and practice_lists saved into {path}").format(path=territory)
         )
@@ -164,14 +172,14 @@ def income_cmd(
     models: Annotated[
         str, typer.Option(help=_("Comma-separated models (classic,new_deal,cappuccino,forfait)"))
     ] = "classic,new_deal,cappuccino",
-    by: Annotated[str, typer.Option(help=_("practice or network"))] = "practice",
+    by: Annotated[
+        Literal["practice", "network"], typer.Option(help=_("practice or network"))
+    ] = "practice",
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
     from mesocare.services.financing import practice_income
 
-    if by not in ("practice", "network"):
-        raise ParameterError(_("--by expects practice or network; found {by!r}").format(by=by))
     terr = fo.territory(territory)
     r = practice_income(
         terr,
@@ -233,10 +241,15 @@ def income_cmd(
     ),
 )
 def allocate_cmd(
-    budget: Annotated[float, typer.Option(help=_("Budget to share, in euros"))] = 1_000_000.0,
+    budget: Annotated[
+        float, typer.Option(parser=number(minimum=0), help=_("Budget to share, in euros"))
+    ] = 1_000_000.0,
     territory: TerritoryOpt = None,
     zone: ZoneOpt = None,
-    level: Annotated[str, typer.Option(help=_("network, zone, practice or area"))] = "network",
+    level: Annotated[
+        Literal["network", "zone", "practice", "area"],
+        typer.Option(help=_("network, zone, practice or area")),
+    ] = "network",
     weights: Annotated[Path | None, typer.Option(help=_("Your need weights file (TOML)"))] = None,
     weight: Annotated[
         list[str] | None, typer.Option(help=_("Override a weight: NAME=NUMBER (repeatable)"))
@@ -310,7 +323,10 @@ def allocate_cmd(
 )
 def zorgraad_cmd(
     territory: TerritoryOpt = None,
-    budget: Annotated[float | None, typer.Option(help=_("Grant in euros (default ≈ €9M)"))] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(parser=number(minimum=0), help=_("Grant in euros (default ≈ €9M)")),
+    ] = None,
     params: Annotated[Path | None, typer.Option(help=_("Your zorgraad parameter file"))] = None,
     csv: CsvOpt = None,
     json_out: JsonOpt = None,
@@ -342,13 +358,17 @@ def zorgraad_cmd(
 def cpts_cmd(
     territory: TerritoryOpt = None,
     population: Annotated[
-        int | None, typer.Option(help=_("Population (instead of a territory)"))
+        int | None,
+        typer.Option(parser=whole(minimum=0), help=_("Population (instead of a territory)")),
     ] = None,
     zone: ZoneOpt = None,
     network: Annotated[list[str] | None, typer.Option(help=_("Network code (repeatable)"))] = None,
     area: Annotated[list[str] | None, typer.Option(help=_("Area code (repeatable)"))] = None,
     achievement: Annotated[
-        float, typer.Option(help=_("Indicator achievement 0-1 every year"))
+        float,
+        typer.Option(
+            parser=number(minimum=0, maximum=1), help=_("Indicator achievement 0-1 every year")
+        ),
     ] = 1.0,
     start: Annotated[
         str | None, typer.Option(help=_("Signature date YYYY-MM-DD for the calendar"))

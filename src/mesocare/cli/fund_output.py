@@ -11,7 +11,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from mesocare.atomic import write_text
+from mesocare.atomic import write_json, write_text
 from mesocare.cli._common import console
 from mesocare.errors import ParameterError
 from mesocare.i18n import N_, _, fmt_decimal, fmt_int
@@ -36,7 +36,7 @@ def outputs(
         console.print(_("CSV written to {path}").format(path=csv))
     if js is not None:
         payload = {**(extra or {}), "rows": json.loads(df.to_json(orient="records"))}
-        write_text(js, json.dumps(payload, indent=2, ensure_ascii=False))
+        write_json(js, payload)
         console.print(_("JSON written to {path}").format(path=js))
 
 

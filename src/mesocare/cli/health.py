@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from mesocare.cli._common import console, progress
+from mesocare.cli._common import console, output, progress, whole
 from mesocare.i18n import _, fmt_date, fmt_int, fmt_percent
 
 health = typer.Typer(
@@ -21,6 +21,7 @@ RefDate = Annotated[
         "--reference-date", help=_("YYYY-MM-DD; stored with the records for `health run`")
     ),
 ]
+SeedOpt = Annotated[int, typer.Option(parser=whole(minimum=0), help=_("Random seed"))]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +52,11 @@ def _counts(counts: dict[str, int], where: Path) -> None:
 )
 def synth(
     territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Persons folder to write"))
+    ],
     reference_date: RefDate = "2020-12-31",
-    seed: Annotated[int, typer.Option(help=_("Random seed"))] = 2020,
+    seed: SeedOpt = 2020,
 ) -> None:
     from mesocare.services import population_health as S
 
@@ -111,7 +114,12 @@ def _import(
 
 
 MapOpt = Annotated[Path | None, typer.Option(help=_("CSV key,area_code placing persons"))]
-MapBy = Annotated[str, typer.Option(help=_("id, zip or county: what the mapping's key is"))]
+MapBy = Annotated[
+    Literal["id", "zip", "county"],
+    typer.Option(
+        help=_("id, zip or county: what the mapping's key is"),
+    ),
+]
 
 
 @health.command(
@@ -121,11 +129,13 @@ MapBy = Annotated[str, typer.Option(help=_("id, zip or county: what the mapping'
 def import_synthea(
     csv_dir: Annotated[Path, typer.Argument(help=_("Folder of a Synthea CSV export"))],
     territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Persons folder to write"))
+    ],
     reference_date: RefDate = "2020-12-31",
     mapping: MapOpt = None,
     map_by: MapBy = "id",
-    seed: int = 0,
+    seed: SeedOpt = 0,
 ) -> None:
     _import("synthea", csv_dir, territory_dir, out, reference_date, mapping, map_by, seed)
 
@@ -139,11 +149,13 @@ def import_synthea(
 def import_fhir(
     source: Annotated[Path, typer.Argument(help=_("A FHIR R4 Bundle (.json) or a folder of them"))],
     territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Persons folder to write"))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Persons folder to write"))
+    ],
     reference_date: RefDate = "2020-12-31",
     mapping: MapOpt = None,
     map_by: MapBy = "id",
-    seed: int = 0,
+    seed: SeedOpt = 0,
 ) -> None:
     _import("fhir", source, territory_dir, out, reference_date, mapping, map_by, seed)
 
@@ -155,12 +167,22 @@ def import_fhir(
 def run(
     territory_dir: Annotated[Path, typer.Argument(help=_("Territory folder"))],
     persons_dir: Annotated[Path, typer.Argument(help=_("Persons folder"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Results folder"))] = Path("results"),
-    engine: Annotated[str, typer.Option(help=_("duckdb (default) or spark"))] = "duckdb",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Results folder"))
+    ] = Path("results"),
+    engine: Annotated[
+        Literal["duckdb", "spark"],
+        typer.Option(help=_("duckdb (default) or spark")),
+    ] = "duckdb",
     params_file: Annotated[Path | None, typer.Option("--params", help=_("Rules TOML"))] = None,
     reference_date: Annotated[str | None, typer.Option(help=_("YYYY-MM-DD"))] = None,
-    min_count: Annotated[int | None, typer.Option(help=_("Suppress counts under this"))] = None,
-    threads: Annotated[int | None, typer.Option(help=_("Engine threads"))] = None,
+    min_count: Annotated[
+        int | None,
+        typer.Option(parser=whole(minimum=1), help=_("Suppress counts under this")),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(parser=whole(minimum=1), help=_("Engine threads"))
+    ] = None,
     attach: Annotated[bool, typer.Option(help=_("Save the measures into the territory"))] = False,
     list_ids: Annotated[
         str | None,
@@ -197,7 +219,7 @@ def run(
         bar.advance(task)
     paths = S.write_results(result, out, params, ids)
     if attach:
-        S.attach(territory_dir, territory, result)
+        S.attach(territory_dir, result)
     m = result.measures
     zone = m[(m["level"] == "region") & (m["measure_kind"] == "stratum")]
     pyramid = ", ".join(

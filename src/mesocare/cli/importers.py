@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mesocare.cli._common import console, progress
+from mesocare.cli._common import console, output, progress, whole
 from mesocare.i18n import _, fmt_int
 
 import_app = typer.Typer(
@@ -79,7 +79,7 @@ def _inhabitants(territory) -> int:  # type: ignore[no-untyped-def]
 
 
 _DATA_DIR = typer.Argument(help=_("Folder laid out as ../shared/data (see its README)"))
-_OUT = typer.Option("--out", "-o", help=_("Folder to write the territory to"))
+_OUT = typer.Option("--out", "-o", parser=output, help=_("Folder to write the territory to"))
 
 
 @import_app.command(
@@ -177,7 +177,12 @@ def files(
         typer.Option("--crs", help=_("Metric CRS, e.g. EPSG:3067 (default: the UTM zone)")),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help=_("Year of the population (without a year column)"))
+        int | None,
+        typer.Option(
+            "--year",
+            parser=whole(minimum=1900, maximum=2200),
+            help=_("Year of the population (without a year column)"),
+        ),
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help=_("Territory name (default: the area file's)"))

@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from mesocare.cli._common import console
+from mesocare.atomic import read_text
+from mesocare.cli._common import console, output
 from mesocare.errors import MesocareError
 from mesocare.i18n import _, fmt_int, ngettext
 from mesocare.organisation.roles import role_label
@@ -259,7 +260,7 @@ def records_export(
     data: DataOpt,
     territory: Annotated[str, typer.Option(help=_("Territory id (its folder name)"))],
     zone: Annotated[str, typer.Option(help=_("Zone code"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("JSON file to write"))],
+    out: Annotated[Path, typer.Option("--out", "-o", parser=output, help=_("JSON file to write"))],
     db: DbOpt = None,
 ) -> None:
     from mesocare.atomic import write_text
@@ -287,7 +288,7 @@ def records_import(
 
     if not file.is_file():
         raise MesocareError(_("{path}: no such file").format(path=file))
-    records = backup.loads(file.read_text(encoding="utf-8"), file=str(file))
+    records = backup.loads(read_text(file), file=str(file))
     p = _platform(data, db)
     entry = p.entry(records.territory)
     p.seed_actors()  # first, so that a later start adds none of this zone's providers again

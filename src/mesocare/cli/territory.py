@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from mesocare.cli._common import console, explicit_language, progress
+from mesocare.cli._common import console, explicit_language, output, progress, whole
 from mesocare.i18n import _, resolve_language, use_locale
 
 
@@ -44,11 +44,19 @@ def register(app: typer.Typer) -> None:
 
 
 def generate(
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Folder to write the territory to"))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Folder to write the territory to"))
+    ],
     preset: Annotated[
-        str, typer.Option(help=_("leuven (default), flanders or belgium"))
+        Literal["leuven", "flanders", "belgium"],
+        typer.Option(
+            help=_("leuven (default), flanders or belgium"),
+        ),
     ] = "leuven",
-    seed: Annotated[int | None, typer.Option(help=_("Random seed (default: the preset's)"))] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(parser=whole(minimum=0), help=_("Random seed (default: the preset's)")),
+    ] = None,
 ) -> None:
     from mesocare.territory import save_territory
     from mesocare.territory.synthetic import generate as gen
@@ -96,14 +104,20 @@ def diagnose(
     territory_dir: Annotated[
         Path | None, typer.Argument(help=_("A territory folder (territory.toml …)"))
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help=_("Report file to write"))] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", parser=output, help=_("Report file to write"))
+    ] = None,
     zone: Annotated[
         str | None,
         typer.Option("--zone", "-z", help=_("Zone code or name, any case (default: the first)")),
     ] = None,
     fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help=_("html, pdf or json (default: from the file name)")),
+        Literal["html", "pdf", "json"] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_("html, pdf or json (default: from the file name)"),
+        ),
     ] = None,
     schema: Annotated[
         bool, typer.Option("--schema", help=_("Print the JSON Schema of --format json and stop"))
@@ -124,13 +138,12 @@ def diagnose(
     from mesocare.services.diagnosis import resolve_zone
     from mesocare.territory import load_territory
 
-    fmt = check_format(out, fmt)
-    _refuse_inside(territory_dir, out)
+    kind = check_format(out, fmt)
     territory = load_territory(territory_dir)
     language = _language(territory)
     with use_locale(language):
         code = resolve_zone(territory, zone)
-        path = _run_diagnosis(territory, code, out, fmt, language)
+        path = _run_diagnosis(territory, code, out, kind, language)
         console.print(
             _("Report on zone {code} ({name}) written to {path}").format(
                 code=code, name=territory.unit_name(code), path=path
@@ -142,7 +155,9 @@ def cpts_report(
     territory_dir: Annotated[
         Path, typer.Argument(help=_("A French territory (mesocare import france … --cpts FILE)"))
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Report file to write"))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Report file to write"))
+    ],
     cpts: Annotated[
         str | None, typer.Option("--cpts", "-z", help=_("CPTS code or name (default: the first)"))
     ] = None,
@@ -153,7 +168,6 @@ def cpts_report(
     from mesocare.services.diagnosis import resolve_zone
     from mesocare.territory import load_territory
 
-    _refuse_inside(territory_dir, out)
     territory = load_territory(territory_dir)
     language = _language(territory)
     with use_locale(language):
@@ -167,23 +181,16 @@ def cpts_report(
         )
 
 
-def _refuse_inside(territory_dir: Path, out: Path) -> None:
-    """An output that would overwrite one of the territory's own files is refused."""
-    from mesocare.errors import MesocareError
-
-    if out.resolve().parent == territory_dir.resolve() and out.exists():
-        raise MesocareError(
-            _("{out}: refusing to overwrite a file of the territory folder {folder}").format(
-                out=out, folder=territory_dir
-            )
-        )
-
-
 def demo(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help=_("Folder for the territory, report and platform"))
+        Path,
+        typer.Option(
+            "--out", "-o", parser=output, help=_("Folder for the territory, report and platform")
+        ),
     ] = Path("demo-output"),
-    seed: Annotated[int | None, typer.Option(help=_("Random seed"))] = None,
+    seed: Annotated[
+        int | None, typer.Option(parser=whole(minimum=0), help=_("Random seed"))
+    ] = None,
     serve: Annotated[
         bool,
         typer.Option("--serve/--no-serve", help=_("Start the platform when ready (default)")),
@@ -270,8 +277,13 @@ def _prog() -> str:
 
 def diagnose_all(
     territory_dir: Annotated[Path, typer.Argument(help=_("A territory folder (territory.toml …)"))],
-    out: Annotated[Path, typer.Option("--out", "-o", help=_("Folder for the reports"))],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("html, pdf or json"))] = "html",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", parser=output, help=_("Folder for the reports"))
+    ],
+    fmt: Annotated[
+        Literal["html", "pdf", "json"],
+        typer.Option("--format", "-f", help=_("html, pdf or json")),
+    ] = "html",
     workers: Annotated[
         int | None, typer.Option(min=1, help=_("Parallel processes (default: cores)"))
     ] = None,

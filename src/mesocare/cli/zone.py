@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pandas as pd
 import typer
 from rich.table import Table
 
 from mesocare.atomic import file_write
-from mesocare.cli._common import console
+from mesocare.cli._common import console, number, output, whole
 from mesocare.i18n import _, fmt_decimal
 
 zone_app = typer.Typer(
@@ -18,10 +18,18 @@ zone_app = typer.Typer(
 )
 
 Territory_ = Annotated[Path, typer.Argument(help=_("Territory folder (see `mesocare generate`)"))]
-Min = Annotated[float, typer.Option("--min", help=_("Minimum population per zone"))]
-Max = Annotated[float, typer.Option("--max", help=_("Maximum population per zone"))]
+Min = Annotated[
+    float,
+    typer.Option("--min", parser=number(minimum=0), help=_("Minimum population per zone")),
+]
+Max = Annotated[
+    float, typer.Option("--max", parser=number(above=0), help=_("Maximum population per zone"))
+]
+Seed = Annotated[int, typer.Option(parser=whole(minimum=0), help=_("Random seed"))]
+Weight = number(minimum=0)
 Out = Annotated[
-    Path | None, typer.Option("--out", "-o", help=_("Write .gpkg (areas + zones) or .csv"))
+    Path | None,
+    typer.Option("--out", "-o", parser=output, help=_("Write .gpkg (areas + zones) or .csv")),
 ]
 Attrs = Annotated[
     list[str] | None, typer.Option("--attribute", help=_("Area attribute for homogeneity (repeat)"))
@@ -76,7 +84,11 @@ def draw_cmd(
     max_population: Max = 125_000,
     count: Annotated[
         int | None,
-        typer.Option("--count", help=_("Number of zones (default: as many as the bounds allow)")),
+        typer.Option(
+            "--count",
+            parser=whole(minimum=1),
+            help=_("Number of zones (default: as many as the bounds allow)"),
+        ),
     ] = None,
     keep_whole_column: Annotated[
         str | None,
@@ -86,14 +98,16 @@ def draw_cmd(
     ] = None,
     region: Annotated[str | None, typer.Option(help=_("Only this region_code"))] = None,
     attribute: Attrs = None,
-    homogeneity: Annotated[float, typer.Option(help=_("Weight of attribute homogeneity"))] = 1.0,
+    homogeneity: Annotated[
+        float, typer.Option(parser=Weight, help=_("Weight of attribute homogeneity"))
+    ] = 1.0,
     stay_close: Annotated[
-        float, typer.Option(help=_("Weight of staying close to today's zones"))
+        float, typer.Option(parser=Weight, help=_("Weight of staying close to today's zones"))
     ] = 0.0,
     allow_oversized: Annotated[
         bool, typer.Option(help=_("Units above --max become their own zones"))
     ] = False,
-    seed: int = 0,
+    seed: Seed = 0,
     out: Out = None,
 ) -> None:
     from mesocare.services.zoning import draw_zones
@@ -122,18 +136,31 @@ def draw_cmd(
 def networks_cmd(
     territory: Territory_,
     zone: Annotated[str, typer.Option("--zone", help=_("Zone code"))],
-    count: Annotated[int, typer.Option("--count", help=_("Number of vicinity networks"))] = 9,
+    count: Annotated[
+        int,
+        typer.Option("--count", parser=whole(minimum=1), help=_("Number of vicinity networks")),
+    ] = 9,
     min_population: Annotated[
-        float | None, typer.Option("--min", help=_("Minimum (default: mean − tolerance)"))
+        float | None,
+        typer.Option(
+            "--min", parser=number(minimum=0), help=_("Minimum (default: mean − tolerance)")
+        ),
     ] = None,
     max_population: Annotated[
-        float | None, typer.Option("--max", help=_("Maximum (default: mean + tolerance)"))
+        float | None,
+        typer.Option(
+            "--max", parser=number(above=0), help=_("Maximum (default: mean + tolerance)")
+        ),
     ] = None,
     tolerance: Annotated[
-        float, typer.Option(help=_("Default bounds: mean × (1 ± tolerance)"))
+        float,
+        typer.Option(
+            parser=number(minimum=0, maximum=1),
+            help=_("Default bounds: mean × (1 ± tolerance)"),
+        ),
     ] = 0.3,
     attribute: Attrs = None,
-    seed: int = 0,
+    seed: Seed = 0,
     out: Out = None,
 ) -> None:
     from mesocare.services.zoning import draw_networks
@@ -154,7 +181,7 @@ def networks_cmd(
 )
 def evaluate_cmd(
     territory: Territory_,
-    level: Annotated[str, typer.Option(help=_("zone or network"))] = "zone",
+    level: Annotated[Literal["zone", "network"], typer.Option(help=_("zone or network"))] = "zone",
     zone: Annotated[
         str | None, typer.Option("--zone", help=_("Only the areas of this zone"))
     ] = None,
@@ -162,24 +189,22 @@ def evaluate_cmd(
     zoning: Annotated[
         Path | None, typer.Option(help=_("CSV (area_code, zone_code) to score instead"))
     ] = None,
-    min_population: Annotated[float | None, typer.Option("--min")] = None,
-    max_population: Annotated[float | None, typer.Option("--max")] = None,
+    min_population: Annotated[float | None, typer.Option("--min", parser=number(minimum=0))] = None,
+    max_population: Annotated[float | None, typer.Option("--max", parser=number(above=0))] = None,
     attribute: Attrs = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help=_("Write the zone table as CSV"))
+        Path | None,
+        typer.Option("--out", "-o", parser=output, help=_("Write the zone table as CSV")),
     ] = None,
 ) -> None:
-    from mesocare.errors import ValidationError
     from mesocare.services.zoning import evaluate_zoning
+    from mesocare.sources._read import read_csv
     from mesocare.territory import load_territory
 
     labels = None
     reference = None
     if zoning is not None:
-        df = pd.read_csv(zoning, dtype=str)
-        for c in ("area_code", "zone_code"):
-            if c not in df.columns:
-                raise ValidationError(_("missing column"), file=zoning, column=c)
+        df = read_csv(zoning, ["area_code", "zone_code"], _("a CSV with area_code, zone_code"))
         labels = dict(zip(df["area_code"], df["zone_code"], strict=True))
         reference = f"{level}_code"
     ev = evaluate_zoning(

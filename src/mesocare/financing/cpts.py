@@ -41,6 +41,7 @@ import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mesocare.atomic import read_text
 from mesocare.errors import ParameterError
 from mesocare.financing.money import to_cents
 from mesocare.financing.parameters import SIZE_CLASSES, CptsParams
@@ -102,7 +103,7 @@ def load_missions(path: str | Path | None = None) -> list[Mission]:
         p = Path(path)
         if not p.is_file():
             raise ParameterError(f"{p}: missions file not found")
-        text, file = p.read_text(encoding="utf-8"), str(p)
+        text, file = read_text(p), str(p)
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     if not rows:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from mesocare.atomic import read_text
 from mesocare.errors import ParameterError
 from mesocare.params import Figure, Meta, Strict, parse
 from mesocare.params import packaged_text as _packaged_text
@@ -249,7 +250,7 @@ def load(kind: str, path: str | Path | None = None) -> Any:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"{p}: parameter file not found")
-    return parse(p.read_text(encoding="utf-8"), model, file=str(p))
+    return parse(read_text(p), model, file=str(p))
 
 
 def load_practice_payment(path: str | Path | None = None) -> PracticePaymentParams:

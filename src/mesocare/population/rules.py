@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from mesocare.atomic import read_text
 from mesocare.errors import ParameterError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -175,7 +176,7 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> HealthParam
     data: dict[str, Any] = {}
     if path is not None:
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(read_text(path))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ParameterError(f"{path}: cannot read parameters ({exc})") from None
     data.update({k: v for k, v in overrides.items() if v is not None})

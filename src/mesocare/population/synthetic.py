@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -26,8 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mesocare.atomic import folder_swap
-from mesocare.errors import ParameterError
+from mesocare.atomic import folder_swap, read_text
+from mesocare.errors import ParameterError, ValidationError
 from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.tables import MANIFEST_FILE, load_person_tables, write_manifest
 from mesocare.territory import AGE_BANDS, SEXES, Territory
@@ -98,8 +99,11 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
     if path is None:
         text = resources.files("mesocare.population").joinpath("data/synthetic.toml").read_text()
     else:
-        text = Path(path).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+        text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"malformed TOML ({exc})", file=path) from None
 
 
 def _days(d: date) -> int:
@@ -450,8 +454,10 @@ def write_synthetic(
     """Generate and stream the records into a persons folder (atomically); return row counts."""
     counts = dict.fromkeys(TABLES, 0)
     with folder_swap(Path(folder), marker=MANIFEST_FILE, what="persons") as tmp:
-        writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", SCHEMA[name]) for name in TABLES}
-        try:
+        with ExitStack() as closing:  # every writer is closed, even when one fails to
+            writers = {n: pq.ParquetWriter(tmp / f"{n}.parquet", SCHEMA[n]) for n in TABLES}
+            for wr in writers.values():
+                closing.callback(wr.close)
             for chunk in iter_chunks(
                 territory,
                 reference_date=reference_date,
@@ -462,9 +468,6 @@ def write_synthetic(
                 for name, tbl in chunk.items():
                     writers[name].write_table(tbl)
                     counts[name] += tbl.num_rows
-        finally:
-            for wr in writers.values():
-                wr.close()
         write_manifest(
             tmp,
             counts,

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import tomli_w
 
-from mesocare.atomic import folder_swap
+from mesocare.atomic import folder_swap, read_text
 from mesocare.errors import ValidationError
 from mesocare.territory.person_tables import SCHEMAS, TABLES, PersonTables, check_person_table
 
@@ -62,8 +62,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
             expected=f"a folder with {MANIFEST_FILE} (see `mesocare health synth`)",
         )
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"malformed TOML ({exc})", file=path) from None
 
 

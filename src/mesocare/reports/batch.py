@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
 
-from mesocare.atomic import write_text
+from mesocare.atomic import remove_temporaries, write_text
 from mesocare.i18n import _, use_locale
 from mesocare.reports.base import Table
 from mesocare.reports.diagnosis import write_report
@@ -45,6 +46,21 @@ def _one(zone: str, out_dir: str) -> tuple[str, str, ZoneDiagnosis]:
     return zone, str(path), diagnosis
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the running workers now (Ctrl-C, a failed zone)."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(timeout=1)
+
+
 def write_all(
     territory: Territory,
     out_dir: str | Path,
@@ -61,7 +77,6 @@ def write_all(
     for z in codes:
         territory.require_zone(z)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     shared = TerritoryResults(territory)
     shared.prepare()
     diagnoses: dict[str, ZoneDiagnosis] = {}
@@ -78,13 +93,21 @@ def write_all(
                 if on_done:
                     on_done(z)
         else:
-            with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
+            pool = ProcessPoolExecutor(
+                max_workers=n, mp_context=mp.get_context("fork"), initializer=_ignore_sigint
+            )
+            try:
                 futures = [pool.submit(_one, z, str(out)) for z in codes]
                 for f in as_completed(futures):
                     z, p, diagnoses[z] = f.result()
                     done[z] = Path(p)
                     if on_done:
                         on_done(z)
+            except BaseException:
+                _stop(pool)
+                remove_temporaries(out)  # a report a stopped worker was writing
+                raise
+            pool.shutdown()
     finally:
         _SHARED = None
     with use_locale(lang):

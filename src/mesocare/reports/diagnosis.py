@@ -3,12 +3,11 @@ PDF or JSON, in the reader's language."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from mesocare.atomic import write_text
+from mesocare.atomic import json_text, write_text
 from mesocare.errors import MesocareError
 from mesocare.i18n import use_locale
 from mesocare.reports.base import Section
@@ -92,7 +91,7 @@ def render_report(
 ) -> str:
     """The report as HTML, or the diagnosis as JSON (the same object, not translated)."""
     if fmt == "json":
-        return json.dumps(diagnosis.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        return json_text(diagnosis.model_dump(mode="json"))
     with use_locale(lang):
         doc = build_report(diagnosis, geometry)
         return render_html(doc, plotly_src=plotly_src)

@@ -239,7 +239,6 @@ def render_index(
 def write_shared_assets(folder: Path) -> None:
     """Write Plotly's bundle and the report's CSS and JS into ``folder``, each atomically."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     write_text(folder / PLOTLY_FILE, _plotly_js())
     write_text(folder / CSS_FILE, static_text("report.css"))
     write_text(folder / JS_FILE, static_text("report.js"))

@@ -7,7 +7,6 @@ diagnosis report can show it. Lists of pseudonymous ids are written only when as
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from mesocare.atomic import path_write
+from mesocare.atomic import json_text, path_write
 from mesocare.errors import MesocareError, ParameterError, ValidationError
 from mesocare.population import aggregate as A
 from mesocare.population import engine as E
@@ -25,7 +24,7 @@ from mesocare.population.codelists import CodeLists, load_codelists
 from mesocare.population.rules import HealthParams
 from mesocare.population.synthetic import write_synthetic
 from mesocare.population.tables import save_person_tables, table_paths, validate_folder
-from mesocare.territory import Territory, load_territory, save_territory
+from mesocare.territory import Territory, load_territory, save_tables
 from mesocare.territory.person_tables import PersonTables
 
 log = logging.getLogger(__name__)
@@ -172,7 +171,6 @@ def write_results(
     result: HealthResult, out: Path, params: HealthParams, ids: pd.DataFrame | None = None
 ) -> list[Path]:
     """The suppressed measures (Parquet and CSV) and the parameters; ids in their own file."""
-    out.mkdir(parents=True, exist_ok=True)
     paths = [
         out / "population_health.parquet",
         out / "population_health.csv",
@@ -186,12 +184,12 @@ def write_results(
         result.measures.to_parquet(tmp[0], index=False)
         result.measures.to_csv(tmp[1], index=False)
         described = params.describe() | {"not_computable": list(result.not_computable)}
-        tmp[2].write_text(json.dumps(described, indent=2), encoding="utf-8")
+        tmp[2].write_text(json_text(described, file=paths[2]), encoding="utf-8")
         if ids is not None:
             ids.to_csv(tmp[3], index=False)
     return paths
 
 
-def attach(territory_dir: Path, territory: Territory, result: HealthResult) -> None:
+def attach(territory_dir: Path, result: HealthResult) -> None:
     """Save the suppressed measures into the territory (for the diagnosis report)."""
-    save_territory(territory.with_tables(**{RESULT_TABLE: result.measures}), territory_dir)
+    save_tables(territory_dir, **{RESULT_TABLE: result.measures})

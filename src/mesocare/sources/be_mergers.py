@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mesocare.atomic import read_text
 from mesocare.errors import ValidationError
 
 _CODE = re.compile(r"\((\d{5})\)")
@@ -27,7 +28,7 @@ def read_mergers(path: str | Path) -> list[Merger]:
     p = Path(path)
     if not p.exists():
         raise ValidationError("missing file", file=p, expected="the table of municipal mergers")
-    lines = p.read_text(encoding="utf-8-sig").splitlines()
+    lines = read_text(p, encoding="utf-8-sig").splitlines()
     out: list[Merger] = []
     seen: set[str] = set()
     for row, line in enumerate(lines[1:], start=2):

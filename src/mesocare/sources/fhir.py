@@ -26,6 +26,7 @@ from fhir.resources.R4B import (
     patient,
 )
 
+from mesocare.atomic import read_text
 from mesocare.errors import ValidationError
 from mesocare.sources.placement import place
 from mesocare.territory import Territory
@@ -204,7 +205,7 @@ def _entry(rows: _Rows, res: Any, full_url: str | None) -> None:
 
 def _read_bundle(path: Path, rows: _Rows) -> None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise ValidationError(f"line {exc.lineno}: malformed JSON ({exc.msg})", file=path) from None
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":

@@ -15,18 +15,14 @@ import numpy as np
 import pandas as pd
 
 from mesocare.errors import ValidationError
+from mesocare.sources._read import read_csv
 from mesocare.territory import AGE_BANDS, Territory
 
 MAP_KEYS = ("id", "zip", "county")
 
 
 def read_mapping(path: str | Path) -> dict[str, str]:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise ValidationError(f"unreadable CSV ({type(exc).__name__})", file=path) from None
-    if not {"key", "area_code"} <= set(df.columns):
-        raise ValidationError("missing columns", file=path, expected="columns key, area_code")
+    df = read_csv(Path(path), ["key", "area_code"], "a CSV mapping with columns key, area_code")
     return dict(zip(df["key"], df["area_code"], strict=True))
 
 

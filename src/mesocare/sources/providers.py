@@ -26,6 +26,7 @@ import pandas as pd
 import pyproj
 from pydantic import Field
 
+from mesocare.atomic import read_text
 from mesocare.errors import ParameterError, ValidationError
 from mesocare.params import Strict, packaged_text, parse
 from mesocare.sources import _read as R
@@ -97,7 +98,7 @@ def load_mapping(file: Path | None = None, preset: str | None = None) -> Provide
         return parse(text, ProviderMapping, file=f"preset {preset}")
     if file is not None:
         R.require_file(file, "a provider column mapping (TOML)")
-        return parse(file.read_text(encoding="utf-8"), ProviderMapping, file=str(file))
+        return parse(read_text(file), ProviderMapping, file=str(file))
     return None
 
 

@@ -75,6 +75,10 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
         return None
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, on_bad_lines="error")
+    except pd.errors.EmptyDataError:
+        raise ValidationError(
+            "empty file", file=path, expected="a header line with the Synthea columns"
+        ) from None
     except pd.errors.ParserError as exc:  # names the line, shows no value
         raise ValidationError(f"malformed CSV ({exc})", file=path) from None
     except (OSError, UnicodeDecodeError) as exc:

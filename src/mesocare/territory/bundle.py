@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -164,6 +166,7 @@ class Territory:
                 file=where("population.parquet"),
                 row=int(dup.to_numpy().nonzero()[0][0]) + 1,
             )
+        _check_consistent(manifest, areas_out, attrs, prov, where)
         defined = set(manifest.attributes)
         present = set(attrs.columns) - {"area_code"}
         if present - defined:
@@ -249,3 +252,60 @@ def _check_codes(values: pd.Series, known: set[str], file: str, column: str, wha
             row=int(values.index[i]) + 1 if isinstance(values.index[i], int) else i + 1,
             found=str(values.iloc[i]),
         )
+
+
+#: how far (in metres) a provider may lie outside the areas' bounding box (geocoding on a border)
+OUTSIDE_TOLERANCE_M = 5_000.0
+
+
+def _check_consistent(
+    manifest: Manifest,
+    areas: gpd.GeoDataFrame,
+    attrs: pd.DataFrame,
+    providers: pd.DataFrame,
+    where: Callable[[str], str],
+) -> None:
+    """Tables that contradict each other: another CRS in the manifest or for the providers'
+    points (which then lie far outside the areas), infinite attribute values."""
+    import pyproj
+
+    try:
+        same = pyproj.CRS.from_user_input(manifest.crs) == areas.crs
+    except pyproj.exceptions.CRSError:
+        same = False
+    if not same:
+        raise ValidationError(
+            "the areas are in another CRS than the manifest says",
+            file=where("territory.toml"),
+            column="crs",
+            found=manifest.crs,
+            expected=f"the CRS of areas.gpkg ({areas.crs.to_string()})",
+        )
+    if len(providers) and len(areas):
+        x0, y0, x1, y1 = areas.total_bounds
+        pad = OUTSIDE_TOLERANCE_M
+        x, y = providers["x"].to_numpy(), providers["y"].to_numpy()
+        outside = (x < x0 - pad) | (x > x1 + pad) | (y < y0 - pad) | (y > y1 + pad)
+        if bool(outside.any()):
+            i = int(outside.nonzero()[0][0])
+            raise ValidationError(
+                f"{int(outside.sum())} provider location(s) lie outside the areas: their x/y "
+                "are not in the areas' CRS, or belong to another territory",
+                file=where("providers.parquet"),
+                column="x",
+                row=i + 1,
+                found=(float(x[i]), float(y[i])),
+                expected=f"points in {areas.crs.to_string()} within "
+                f"[{x0:.0f}, {x1:.0f}] × [{y0:.0f}, {y1:.0f}]",
+            )
+    for column in attrs.columns.drop("area_code"):
+        values = pd.to_numeric(attrs[column], errors="coerce").to_numpy(dtype="float64")
+        infinite = np.isinf(values)
+        if bool(infinite.any()):
+            raise ValidationError(
+                "not a finite number",
+                file=where("area_attributes.parquet"),
+                column=str(column),
+                row=int(infinite.nonzero()[0][0]) + 1,
+                expected="a number or an empty value",
+            )

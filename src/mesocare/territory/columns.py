@@ -195,6 +195,8 @@ def _check_column(s: pd.Series, col: Column, ck: _Checker) -> pd.Series:
         vals: pd.Series = num.astype("Int64" if col.nullable else "int64")
     else:
         vals = num.astype("float64")
+        infinite = ~nulls & ~np.isfinite(vals.to_numpy(dtype="float64", na_value=0.0))
+        ck.first_bad(infinite, "not a finite number", values=vals, show=float, expected="a number")
     if col.min_value is not None:
         low = ~nulls & (vals < col.min_value).fillna(False).to_numpy(dtype=bool)
         ck.first_bad(

@@ -14,7 +14,7 @@ import pandas as pd
 import pydantic
 import tomli_w
 
-from mesocare.atomic import folder_swap
+from mesocare.atomic import folder_lock, folder_swap, read_text
 from mesocare.errors import MesocareError, ValidationError
 from mesocare.territory.bundle import Manifest, Territory
 
@@ -52,6 +52,16 @@ def save_territory(territory: Territory, folder: str | Path) -> Path:
     return target
 
 
+def save_tables(folder: str | Path, **tables: pd.DataFrame) -> Path:
+    """Add or replace optional tables of the territory saved in ``folder``, keeping every other.
+
+    A read-merge-write under the folder's lock: two commands saving tables into the same
+    territory at once both keep theirs (the second waits for the first).
+    """
+    with folder_lock(folder):
+        return save_territory(load_territory(folder).with_tables(**tables), folder)
+
+
 def load_manifest(folder: str | Path) -> Manifest:
     path = Path(folder) / MANIFEST_FILE
     if not path.exists():
@@ -61,8 +71,8 @@ def load_manifest(folder: str | Path) -> Manifest:
             expected=f"a folder with {MANIFEST_FILE} (see `mesocare demo`)",
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"malformed TOML ({exc})", file=path) from None
     try:
         return Manifest.model_validate(data)

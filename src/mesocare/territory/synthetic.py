@@ -33,7 +33,8 @@ import pandas as pd
 import shapely
 from scipy.cluster.vq import kmeans2
 
-from mesocare.errors import ParameterError
+from mesocare.atomic import read_text
+from mesocare.errors import ParameterError, ValidationError
 from mesocare.territory.bundle import AttributeDefinition, Manifest, Source, Territory
 from mesocare.territory.practice_lists import with_practice_lists
 from mesocare.territory.schema import AGE_BANDS, SEXES, Discipline
@@ -110,8 +111,11 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Any]:
     if path is None:
         text = resources.files("mesocare.territory").joinpath("data/calibration.toml").read_text()
     else:
-        text = Path(path).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+        text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"malformed TOML ({exc})", file=path) from None
 
 
 def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:

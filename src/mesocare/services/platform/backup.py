@@ -9,7 +9,6 @@ database. The import writes one audit row.
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mesocare import __version__
+from mesocare.atomic import json_text
 from mesocare.errors import ValidationError
 from mesocare.i18n import _
 from mesocare.organisation.actors import Sector, Source
@@ -129,7 +129,7 @@ def export_zone(s: Session, entry: TerritoryEntry, zone: str) -> ZoneRecords:
 
 
 def dumps(records: ZoneRecords) -> str:
-    return json.dumps(records.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    return json_text(records.model_dump(mode="json"), indent=1) + "\n"
 
 
 def loads(text: str, *, file: str) -> ZoneRecords:
