@@ -285,6 +285,7 @@ def test_a_coordinator_has_the_zorgraad_adopt_the_action_plan(browser, live) -> 
         " of Zorgraad on 3 December 2026, at version 2 — Zorgraad, December"
     ), said
     _not_too_wide(page)
+    assert page.get_by_role("button", name="Mark as adopted").count() == 0
     shots.take(page, "adopt-plan-adopted")
     page.goto(meeting_url)
     assert page.get_by_label("This decision adopts the action plan (optional)").locator(

@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from types import ModuleType
 
 import typer
+from rich.markup import escape
 
 from mesocare.cli._common import _explicit_language, console
 from mesocare.errors import MesocareError
@@ -42,6 +43,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "providers",
     "platform",
     "plan",
+    "governance",
 )
 _loaded_language: str | None = None
 
@@ -165,7 +167,10 @@ def app() -> None:
     except MesocareError as exc:
         with use_locale(lang):
             label = _("Error:")
-            console.print(f"[bold red]{label}[/] {exc}", highlight=False, soft_wrap=True)
+            # the message is text, not markup (a pattern like [a-z] must survive)
+            console.print(
+                f"[bold red]{label}[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
         sys.exit(2)
 
 

@@ -383,3 +383,28 @@ def test_a_decision_about_a_plan_of_another_zone_or_no_plan_is_refused_and_nothi
     with p.session() as s:
         assert M.meetings_of(s, body) == []  # the meeting made with it is not kept either
         assert M.decisions_about(s, "plan", other, c.access) == []
+
+
+def test_votes_on_a_plan_changed_since_the_decision_are_refused_saying_so(served: Served) -> None:
+    from mesocare.organisation.plans import PlanCreate, PlanUpdate
+    from mesocare.services.platform import plans as P
+
+    p: Any = served.platform
+    c = ctx(served, "coordinator")
+    with p.session(write=True) as s:
+        plan = P.create_plan(
+            s,
+            p.entry("leuven"),
+            "Z01",
+            PlanCreate(title="Plan", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)),
+            c,
+        ).id
+    body, ids = zorgraad(served)
+    did = decision(served, body, subject_type="plan", subject_id=plan, subject_version=1)
+    with p.session(write=True) as s:
+        P.update_plan(s, plan, PlanUpdate(version=1, title="Plan, amended"), c)
+    with pytest.raises(ConflictError, match="version 2, the decision is about version 1"):
+        record(served, did, 1, votes(ids))
+    with p.session() as s:
+        assert P.get_plan(s, plan, c.access).status == "draft"
+        assert M.decision_public(M.get_decision(s, did, c.access)).outcome == "open"

@@ -392,7 +392,17 @@ def record_votes(s: Session, decision_id: int, data: VotesIn, ctx: Ctx) -> Gover
                 found=fresh.subject_type,
             )
         assert fresh.subject_id is not None and fresh.subject_version is not None
-        hook(s, fresh.subject_id, fresh.subject_version, decision_ref(fresh), ctx)
+        try:
+            hook(s, fresh.subject_id, fresh.subject_version, decision_ref(fresh), ctx)
+        except ConflictError as exc:  # the record changed since the decision was put
+            raise ConflictError(
+                _(
+                    "the record this decision adopts has changed since (it is at version {now}, "
+                    "the decision is about version {version}): the votes are not saved; put the "
+                    "current version to a new decision"
+                ).format(now=exc.current_version, version=fresh.subject_version),
+                current_version=None,
+            ) from None
     return fresh
 
 
