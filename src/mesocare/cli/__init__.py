@@ -20,7 +20,6 @@ from contextlib import ExitStack
 from types import ModuleType
 
 import typer
-from rich.markup import escape
 
 from mesocare.cli._common import _explicit_language, console
 from mesocare.errors import MesocareError
@@ -167,10 +166,7 @@ def app() -> None:
     except MesocareError as exc:
         with use_locale(lang):
             label = _("Error:")
-            # the message is text, not markup (a pattern like [a-z] must survive)
-            console.print(
-                f"[bold red]{label}[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-            )
+            console.print(f"[bold red]{label}[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
