@@ -88,4 +88,5 @@ def test_every_command_module_registers(env):
     assert {"import", "fund", "health", "zone", "access", "providers"} <= names
     assert {"serve", "users", "records"} <= names  # cli/platform.py
     assert "plan" in names  # cli/plan.py
-    assert len(COMMAND_MODULES) == 9
+    assert "governance" in names  # cli/governance.py
+    assert len(COMMAND_MODULES) == 10

@@ -291,3 +291,62 @@ def test_a_cpts_association_has_its_general_assembly_and_board(
         url, json={"template": "cpts-association", "organ": "senate", "name": "X"}, headers=h
     )
     assert r.status_code == 422 and r.json()["field"] == "template"
+
+
+def test_the_meeting_offers_the_zones_plans_and_refuses_a_plan_of_another_zone(
+    client: TestClient, served: Served
+) -> None:
+    from datetime import date
+
+    from mesocare.organisation.plans import PlanCreate
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import plans as P
+    from mesocare.services.platform.records import Ctx
+
+    p: Any = served.platform
+    with p.session(write=True) as s:
+        c = Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS["admin"][0]))), "test")
+        ids = {
+            zone: P.create_plan(
+                s,
+                p.entry("leuven"),
+                zone,
+                PlanCreate(
+                    title=f"Plan {zone}",
+                    period_start=date(2027, 1, 1),
+                    period_end=date(2027, 12, 31),
+                ),
+                c,
+            ).id
+            for zone in ("Z01", "Z02")
+        }
+    body, _ids = zorgraad_by_api(client, served)
+    meeting = client.post(
+        f"/api/v1/governance/bodies/{body}/meetings",
+        json={"held_on": "2026-11-05", "title": "Meeting"},
+        headers=api(served),
+    ).json()["id"]
+    login(client, ACCOUNTS["coordinator"][0])
+    page = client.get(f"/governance/meetings/{meeting}")
+    assert f'value="plan:{ids["Z01"]}:1"' in page.text
+    assert f'value="plan:{ids["Z02"]}:' not in page.text
+    r = client.post(
+        f"/governance/meetings/{meeting}/items",
+        data={"title": "Plan", "adopts": f"plan:{ids['Z02']}:1", "csrf_token": csrf_of(page.text)},
+    )
+    assert r.status_code == 422 and f"plan {ids['Z02']} is not a plan of zone Z01" in r.text
+    r = client.post(
+        f"/api/v1/governance/meetings/{meeting}/items",
+        json={
+            "title": "Plan",
+            "decision": {
+                "motion": "Adopt",
+                "subject_type": "plan",
+                "subject_id": ids["Z02"],
+                "subject_version": 1,
+            },
+        },
+        headers=api(served),
+    )
+    assert r.status_code == 422, r.text
+    assert client.get(f"/governance/meetings/{meeting}").text.count('class="mc-item"') == 0

@@ -173,3 +173,123 @@ def test_a_coordinator_sets_up_the_zorgraad_and_records_a_decision(browser, live
     shots.take(page, "viewer-meeting")
     ctx.close()
     assert console.problems(allow=(r"status of 409", r"status of 422")) == [], console.messages
+
+
+def _zorgraad_and_plan(live: Any) -> tuple[int, int]:
+    """A full zorgraad of the zone (seated as before) and a draft plan of the zone; their ids."""
+    from datetime import date
+
+    from mesocare.organisation.governance_records import BodyCreate
+    from mesocare.organisation.plans import PlanCreate
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import governance as G
+    from mesocare.services.platform import plans as P
+    from mesocare.services.platform.records import Ctx
+
+    p = live.served.platform
+    with p.session(write=True) as s:
+        c = Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS["coordinator"][0]))), "browser")
+        entry = p.entry(TERRITORY)
+        body = G.create_body(
+            s, entry, ZONE, BodyCreate(template="zorgraad", organ="council", name="Zorgraad"), c
+        )
+        plan = P.create_plan(
+            s,
+            entry,
+            ZONE,
+            PlanCreate(
+                title="Loco-regional plan 2027-2029",
+                period_start=date(2027, 1, 1),
+                period_end=date(2029, 12, 31),
+            ),
+            c,
+        )
+        ids = body.id, plan.id
+    _seat_the_rest(live, ids[0], 0)
+    return ids
+
+
+def test_a_coordinator_has_the_zorgraad_adopt_the_action_plan(browser, live) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    shots = Shots(_folder())
+    shots.folder.mkdir(parents=True, exist_ok=True)
+    for old in shots.folder.glob("*-adopt-*.png"):
+        old.unlink()
+    body_id, plan_id = _zorgraad_and_plan(live)
+    console = Console()
+    ctx = _context(browser, live)
+    page = console.watch(ctx.new_page())
+    page.goto(f"/plans/{plan_id}")
+    _login(page, ACCOUNTS["coordinator"][0])
+
+    # 1. the plan page: a draft; the coordinator submits it for adoption (its version 2)
+    page.get_by_label("Status").select_option("submitted")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the plan").click()
+    assert "Status\nsubmitted" in page.locator(".mc-facts").inner_text()
+    shots.take(page, "adopt-plan-submitted")
+
+    # 2. the zorgraad's meeting, from the zone's governance tab
+    page.locator("nav.mc-zone a[href$='/governance']").click()
+    page.locator(f"a[href='/governance/bodies/{body_id}']").first.click()
+    page.get_by_label("Date").fill("2026-12-03")
+    page.get_by_label("Title").fill("Zorgraad, December")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plan the meeting").click()
+    meeting_url = page.url.split("?")[0]
+
+    # 3. an agenda item whose decision adopts the plan, at the version submitted
+    adopts = page.get_by_label("This decision adopts the action plan (optional)")
+    options = adopts.locator("option").all_inner_texts()
+    assert options == ["no plan", "Loco-regional plan 2027-2029 — submitted, version 2"], options
+    page.get_by_label("Title").fill("The action plan 2027-2029")
+    adopts.select_option(label="Loco-regional plan 2027-2029 — submitted, version 2")
+    _not_too_wide(page)
+    shots.take(page, "adopt-item-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the item").click()
+    subject = page.locator(".mc-subject").inner_text()
+    assert subject == "This decision adopts the action plan Loco-regional plan 2027-2029, version 2"
+    assert "Adopt the action plan at version 2" in page.locator(".mc-decision").inner_text()
+
+    # 4. the plan page says where it was submitted, with a link to the meeting
+    page.locator(".mc-subject a").click()
+    page.wait_for_url(f"**/plans/{plan_id}")
+    said = page.locator("#plan-decisions").inner_text()
+    assert said == "submitted to Zorgraad on 3 December 2026 (version 2) — Zorgraad, December", said
+    shots.take(page, "adopt-plan-on-agenda")
+    page.locator("#plan-decisions a").click()
+    page.wait_for_url(f"**{meeting_url[-30:]}*")
+
+    # 5. the votes: a majority in all four clusters (one against in each of the first three)
+    for names in PEOPLE.values():
+        for name in names:
+            page.get_by_label(f"{name}: for", exact=True).check()
+    for name in ("An Peeters", "Els Wouters", "Ilse Goossens"):
+        page.get_by_label(f"{name}: against", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the votes").click()
+    assert page.locator(".mc-decision .mc-badge").inner_text() == "passed"
+    assert page.locator("table.mc-tally tr.mc-failing").count() == 0
+    assert page.locator(".mc-subject").inner_text().endswith("— adopted")
+    assert page.locator("form.mc-votes").count() == 0  # an adopting decision is final
+    _not_too_wide(page)
+    shots.take(page, "adopt-decision-passed")
+
+    # 6. the plan is adopted at the version decided; no longer offered for adoption
+    page.locator(".mc-subject a").click()
+    page.wait_for_url(f"**/plans/{plan_id}")
+    facts = page.locator(".mc-facts").inner_text()
+    assert "adopted — at version 2" in facts, facts
+    said = page.locator("#plan-decisions").inner_text()
+    assert said.startswith("adopted by decision ") and said.endswith(
+        " of Zorgraad on 3 December 2026, at version 2 — Zorgraad, December"
+    ), said
+    _not_too_wide(page)
+    assert page.get_by_role("button", name="Mark as adopted").count() == 0
+    shots.take(page, "adopt-plan-adopted")
+    page.goto(meeting_url)
+    assert page.get_by_label("This decision adopts the action plan (optional)").locator(
+        "option"
+    ).all_inner_texts() == ["no plan"]
+    ctx.close()
+    assert console.problems() == [], console.messages

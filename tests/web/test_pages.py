@@ -70,6 +70,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "plans",
         "plan_items",
         "governance",
+        "governance_meetings",
         "cases",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])

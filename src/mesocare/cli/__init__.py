@@ -48,6 +48,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "providers",
     "platform",
     "plan",
+    "governance",
 )
 _loaded_language: str | None = None
 

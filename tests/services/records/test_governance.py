@@ -350,3 +350,61 @@ def test_a_passing_decision_adopts_the_plan_at_the_version_decided_and_a_failing
         assert got.adopted_ref == f"governance-decision:{passing}"
         notes = [e.note or "" for e in audit.history(s, "plan", plan_id)]
     assert any(f"governance-decision:{passing} at version {version}" in n for n in notes)
+    with p.session() as s:
+        about = M.decisions_about(s, "plan", plan_id, c.access)
+        assert [(a.decision_id, a.outcome) for a in about] == [
+            (passing, "passed"),
+            (failing, "failed"),
+        ]
+        assert plan_id not in [x.id for x in P.adoptable(s, p.entry("leuven"), "Z01", c.access)]
+
+
+def test_a_decision_about_a_plan_of_another_zone_or_no_plan_is_refused_and_nothing_stored(
+    served: Served,
+) -> None:
+    from mesocare.organisation.plans import PlanCreate
+    from mesocare.services.platform import plans as P
+
+    p: Any = served.platform
+    c = ctx(served, "admin")
+    with p.session(write=True) as s:
+        other = P.create_plan(
+            s,
+            p.entry("leuven"),
+            "Z02",
+            PlanCreate(title="Z02", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)),
+            c,
+        ).id
+    body, _ids = zorgraad(served)
+    for plan_id in (other, 999_999):
+        with pytest.raises(ValidationError, match="not a plan of zone Z01") as e:
+            decision(served, body, subject_type="plan", subject_id=plan_id, subject_version=1)
+        assert e.value.column == "subject_id"  # type: ignore[attr-defined]
+    with p.session() as s:
+        assert M.meetings_of(s, body) == []  # the meeting made with it is not kept either
+        assert M.decisions_about(s, "plan", other, c.access) == []
+
+
+def test_votes_on_a_plan_changed_since_the_decision_are_refused_saying_so(served: Served) -> None:
+    from mesocare.organisation.plans import PlanCreate, PlanUpdate
+    from mesocare.services.platform import plans as P
+
+    p: Any = served.platform
+    c = ctx(served, "coordinator")
+    with p.session(write=True) as s:
+        plan = P.create_plan(
+            s,
+            p.entry("leuven"),
+            "Z01",
+            PlanCreate(title="Plan", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)),
+            c,
+        ).id
+    body, ids = zorgraad(served)
+    did = decision(served, body, subject_type="plan", subject_id=plan, subject_version=1)
+    with p.session(write=True) as s:
+        P.update_plan(s, plan, PlanUpdate(version=1, title="Plan, amended"), c)
+    with pytest.raises(ConflictError, match="version 2, the decision is about version 1"):
+        record(served, did, 1, votes(ids))
+    with p.session() as s:
+        assert P.get_plan(s, plan, c.access).status == "draft"
+        assert M.decision_public(M.get_decision(s, did, c.access)).outcome == "open"

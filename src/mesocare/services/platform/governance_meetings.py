@@ -9,12 +9,17 @@ A decision may adopt a record (its *subject*: a type, an id and the version adop
 When such a decision passes, the hook registered for its subject type is called in the same
 transaction (:func:`register_subject`), e.g. the action plans' ``mark_adopted(s, plan_id,
 plan_version, decision_ref, ctx)``; if the hook refuses, the votes are not saved either. A decision
-whose subject was adopted keeps its votes.
+whose subject was adopted keeps its votes. The subject type may also register a check, called when
+the decision is created, e.g. that the plan is one of the body's zone (a decision about another
+zone's plan is refused). :func:`decisions_about` lists the decisions about a record, with their
+meeting and body, for the record's page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -64,16 +69,25 @@ DECISION_FIELDS = (
 
 #: ``hook(session, subject_id, subject_version, decision_ref, ctx)``
 SubjectHook = Callable[[Session, int, int, str, Ctx], Any]
+#: ``check(session, subject_id, territory, zone)``: raises when the decision may not be about it
+SubjectCheck = Callable[[Session, int, str, str], None]
 _HOOKS: dict[str, SubjectHook] = {}
+_CHECKS: dict[str, SubjectCheck] = {}
 
 
-def register_subject(subject_type: str, hook: SubjectHook) -> None:
-    """Call ``hook`` when a decision about a ``subject_type`` record passes."""
+def register_subject(
+    subject_type: str, hook: SubjectHook, check: SubjectCheck | None = None
+) -> None:
+    """Call ``hook`` when a decision about a ``subject_type`` record passes, and ``check`` (if
+    given) when such a decision is created in a body of ``territory``/``zone``."""
     _HOOKS[subject_type] = hook
+    if check is not None:
+        _CHECKS[subject_type] = check
 
 
 def unregister_subject(subject_type: str) -> None:
     _HOOKS.pop(subject_type, None)
+    _CHECKS.pop(subject_type, None)
 
 
 def subject_types() -> list[str]:
@@ -121,6 +135,55 @@ def body_of_decision(s: Session, d: GovernanceDecision) -> GovernanceBody:
     item = s.get_one(GovernanceItem, d.item_id)
     meeting = s.get_one(GovernanceMeeting, item.meeting_id)
     return s.get_one(GovernanceBody, meeting.body_id)
+
+
+@dataclass(frozen=True)
+class SubjectDecision:
+    """A decision about a record, where it was taken (for the record's page)."""
+
+    decision_id: int
+    motion: str
+    outcome: str
+    subject_version: int | None
+    decided_at: datetime | None
+    meeting_id: int
+    meeting_title: str
+    held_on: date
+    body_id: int
+    body_name: str
+
+
+def decisions_about(
+    s: Session, subject_type: str, subject_id: int, access: Access
+) -> list[SubjectDecision]:
+    """The decisions about a record that one may read, the latest meeting first."""
+    rows = s.execute(
+        select(GovernanceDecision, GovernanceMeeting, GovernanceBody)
+        .join(GovernanceItem, GovernanceItem.id == GovernanceDecision.item_id)
+        .join(GovernanceMeeting, GovernanceMeeting.id == GovernanceItem.meeting_id)
+        .join(GovernanceBody, GovernanceBody.id == GovernanceMeeting.body_id)
+        .where(
+            GovernanceDecision.subject_type == subject_type,
+            GovernanceDecision.subject_id == subject_id,
+        )
+        .order_by(GovernanceMeeting.held_on.desc(), GovernanceDecision.id.desc())
+    )
+    return [
+        SubjectDecision(
+            decision_id=d.id,
+            motion=d.motion,
+            outcome=d.outcome,
+            subject_version=d.subject_version,
+            decided_at=d.decided_at,
+            meeting_id=m.id,
+            meeting_title=m.title,
+            held_on=m.held_on,
+            body_id=b.id,
+            body_name=b.name,
+        )
+        for d, m, b in rows
+        if access.can_read_governance(d.territory, d.zone_code)
+    ]
 
 
 def _tally(outcome: Outcome, body: GovernanceBody) -> list[dict[str, Any]]:
@@ -217,7 +280,7 @@ def create_meeting(s: Session, body_id: int, data: MeetingCreate, ctx: Ctx) -> G
     return records.create(s, m, ctx, "governance_meeting", MEETING_FIELDS)
 
 
-def _check_subject(data: DecisionCreate) -> None:
+def _check_subject(s: Session, data: DecisionCreate, territory: str, zone: str) -> None:
     given = [data.subject_id is not None, data.subject_version is not None]
     if data.subject_type is None:
         if any(given):
@@ -235,6 +298,10 @@ def _check_subject(data: DecisionCreate) -> None:
             _("give the id and the version of the record the decision adopts"),
             column="subject_id" if data.subject_id is None else "subject_version",
         )
+    check = _CHECKS.get(data.subject_type)
+    if check is not None:
+        assert data.subject_id is not None
+        check(s, data.subject_id, territory, zone)
 
 
 def add_item(s: Session, meeting_id: int, data: ItemCreate, ctx: Ctx) -> GovernanceItem:
@@ -242,7 +309,7 @@ def add_item(s: Session, meeting_id: int, data: ItemCreate, ctx: Ctx) -> Governa
     m = get_meeting(s, meeting_id, ctx.access)
     require_manage(ctx.access, m.territory, m.zone_code)
     if data.decision is not None:
-        _check_subject(data.decision)
+        _check_subject(s, data.decision, m.territory, m.zone_code)
     last = s.scalar(
         select(func.max(GovernanceItem.position)).where(GovernanceItem.meeting_id == m.id)
     )
@@ -263,7 +330,7 @@ def add_item(s: Session, meeting_id: int, data: ItemCreate, ctx: Ctx) -> Governa
 def add_decision(s: Session, item_id: int, data: DecisionCreate, ctx: Ctx) -> GovernanceDecision:
     i = get_item(s, item_id, ctx.access)
     require_manage(ctx.access, i.territory, i.zone_code)
-    _check_subject(data)
+    _check_subject(s, data, i.territory, i.zone_code)
     d = GovernanceDecision(
         territory=i.territory,
         zone_code=i.zone_code,
@@ -325,17 +392,30 @@ def record_votes(s: Session, decision_id: int, data: VotesIn, ctx: Ctx) -> Gover
                 found=fresh.subject_type,
             )
         assert fresh.subject_id is not None and fresh.subject_version is not None
-        hook(s, fresh.subject_id, fresh.subject_version, decision_ref(fresh), ctx)
+        try:
+            hook(s, fresh.subject_id, fresh.subject_version, decision_ref(fresh), ctx)
+        except ConflictError as exc:  # the record changed since the decision was put
+            raise ConflictError(
+                _(
+                    "the record this decision adopts has changed since (it is at version {now}, "
+                    "the decision is about version {version}): the votes are not saved; put the "
+                    "current version to a new decision"
+                ).format(now=exc.current_version, version=fresh.subject_version),
+                current_version=None,
+            ) from None
     return fresh
 
 
 __all__ = [
+    "SubjectCheck",
+    "SubjectDecision",
     "SubjectHook",
     "add_decision",
     "add_item",
     "create_meeting",
     "decision_public",
     "decision_ref",
+    "decisions_about",
     "get_decision",
     "get_meeting",
     "meeting_public",

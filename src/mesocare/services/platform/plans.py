@@ -428,5 +428,32 @@ def delete_budget_line(s: Session, line_id: int, version: int, ctx: Ctx) -> None
     records.delete(s, b, version, ctx, "plan_budget_line", BUDGET_FIELDS)
 
 
+# ----- adoption by a governance decision ------------------------------------------------------
+def awaiting_adoption(p: Plan) -> bool:
+    """Whether a decision may still adopt the plan as it is now: not closed, and not adopted at
+    its current version (adoption itself makes a version: an edit after it makes another)."""
+    if p.status == PlanStatus.CLOSED.value:
+        return False
+    return p.status != PlanStatus.ADOPTED.value or p.version > (p.adopted_version or 0) + 1
+
+
+def adoptable(s: Session, entry: TerritoryEntry, zone: str, access: Any) -> list[Plan]:
+    """The zone's plans a decision may adopt (none when one may not read the zone's plans)."""
+    if not access.can_read_plan(entry.id, zone):
+        return []
+    return [p for p in list_plans(s, entry, zone, access) if awaiting_adoption(p)]
+
+
+def check_subject(s: Session, plan_id: int, territory: str, zone: str) -> None:
+    """A decision of a body of ``zone`` may only be about a plan of that zone."""
+    p = s.get(Plan, plan_id)
+    if p is None or (p.territory, p.zone_code) != (territory, zone):
+        raise ValidationError(
+            _("plan {id} is not a plan of zone {zone}").format(id=plan_id, zone=zone),
+            column="subject_id",
+            found=str(plan_id),
+        )
+
+
 # a passing governance decision about a plan adopts it (at the version the decision was about)
-governance_meetings.register_subject("plan", mark_adopted)
+governance_meetings.register_subject("plan", mark_adopted, check_subject)

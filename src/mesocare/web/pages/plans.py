@@ -28,6 +28,7 @@ from mesocare.organisation.plans import (
 from mesocare.organisation.templates import NAMES, load_template
 from mesocare.reports import plan as R
 from mesocare.services.platform import TerritoryEntry
+from mesocare.services.platform import governance_meetings as M
 from mesocare.services.platform import plan_needs as N
 from mesocare.services.platform import plan_progress as G
 from mesocare.services.platform import plans as P
@@ -62,6 +63,8 @@ class PlanPage(Page):
     template_label: str = ""
     operational: list[tuple[int, str]] = field(default_factory=list)
     parents: list[tuple[int, str]] = field(default_factory=list)
+    #: the governance decisions about the plan (submitted, adopted, not passed)
+    decisions: list[M.SubjectDecision] = field(default_factory=list)
 
 
 def ctx_of(w: Web) -> Ctx:
@@ -210,6 +213,7 @@ def plan_page(w: Web, plan_id: int, *, error: str | None = None) -> PlanPage:
     entry = _entry_of_plan(w, plan_id)
     with w.platform.session() as s:
         v = plan_view(s, entry, plan_id, w.access, w.language)
+        decisions = M.decisions_about(s, "plan", plan_id, w.access)
     zone = v.plan.zone_code
     figures = [f"/plans/{plan_id}/figures/timeline.json"]
     if v.budget:
@@ -232,6 +236,7 @@ def plan_page(w: Web, plan_id: int, *, error: str | None = None) -> PlanPage:
         else v.plan.template,
         operational=[(i.id, f"{i.key} {i.title}") for i in v.items if i.level == "operational"],
         parents=[(i.id, f"{i.key} {i.title}") for i in v.items if i.level != "action"],
+        decisions=decisions,
     )
     page.error = error
     return page
