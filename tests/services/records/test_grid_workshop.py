@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from tests.platform_fixtures import Served
 from tests.services.records.test_grid import ctx, new_case, save
 
-from mesocare.errors import AuthenticationError, PermissionDeniedError, ValidationError
+from mesocare.errors import NotFoundError, PermissionDeniedError, ValidationError
 from mesocare.services.platform import grid as G
 from mesocare.services.platform import grid_workshop as W
 from mesocare.store.models_grid import GridWorkshop, GridWorkshopGroup
@@ -51,7 +51,7 @@ def test_two_groups_then_a_merge(served: Served) -> None:
         c = G.get_case(s, cid, co.access)
         cells = G.cells_of(G.case_version(s, c))
         assert cells["values"].text == "Solidarity\n\n[Table 2] Trust" and c.latest == 3
-        with pytest.raises(AuthenticationError):  # closed with the merge
+        with pytest.raises(NotFoundError):  # closed with the merge
             W.by_token(s, t1)
 
 
@@ -71,5 +71,5 @@ def test_an_expired_or_unknown_link_opens_nothing(served: Served) -> None:
         )
     with served.platform.session() as s:  # type: ignore[attr-defined]
         for t in (token, "", "guess"):
-            with pytest.raises(AuthenticationError):
+            with pytest.raises(NotFoundError):
                 W.by_token(s, t)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mesocare.errors import AuthenticationError, NotFoundError, ValidationError
+from mesocare.errors import NotFoundError, ValidationError
 from mesocare.i18n import _
 from mesocare.organisation.grid import Cell, CellsUpdate, Dimension
 from mesocare.services.platform import grid as G
@@ -57,6 +57,16 @@ def get_workshop(s: Session, workshop_id: int, ctx: Ctx) -> tuple[GridWorkshop, 
     if w is None:
         raise NotFoundError(_("no workshop {id}").format(id=workshop_id))
     return w, G.editable_case(s, w.case_id, ctx)
+
+
+def workshops_of(s: Session, case_id: int) -> list[GridWorkshop]:
+    return list(
+        s.scalars(
+            select(GridWorkshop)
+            .where(GridWorkshop.case_id == case_id)
+            .order_by(GridWorkshop.id.desc())
+        )
+    )
 
 
 def groups(s: Session, workshop_id: int) -> list[GridWorkshopGroup]:
@@ -112,7 +122,7 @@ def by_token(s: Session, token: str) -> GroupView:
     ).first()
     w = s.get(GridWorkshop, g.workshop_id) if g else None
     if g is None or w is None or w.status != "open" or w.expires_at <= records.now():
-        raise AuthenticationError(_("this workshop link is unknown or has expired"))
+        raise NotFoundError(_("this workshop link is unknown or has expired"))
     c = s.get_one(GridCase, w.case_id)
     v = G.case_version(s, c)
     dims = [d for d in G.dimensions_of(s, v) if not d.retired]
