@@ -15,7 +15,7 @@ from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 
 from mesocare.errors import ConflictError, MesocareError, NotFoundError, ValidationError
-from mesocare.i18n import _
+from mesocare.i18n import N_, _
 from mesocare.organisation.grid import CaseCreate, Cell, CellsUpdate, Evidence
 from mesocare.organisation.templates import Labels
 from mesocare.reports import grid as R
@@ -33,11 +33,11 @@ CSRF = [Depends(check_csrf)]
 Tag = Annotated[str, Query(max_length=40)]
 DimKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 KIND_LABELS = {
-    "flemish_zone": "Flemish primary care zone",
-    "cpts": "CPTS",
-    "ols": "Walloon local health system (OLS)",
-    "network": "Local network",
-    "other": "Other model",
+    "flemish_zone": N_("Flemish primary care zone"),
+    "cpts": N_("CPTS"),
+    "ols": N_("Walloon local health system (OLS)"),
+    "network": N_("Local network"),
+    "other": N_("Other model"),
 }
 
 
