@@ -106,6 +106,16 @@ def add_group(
     return records.create(s, g, ctx, "grid_workshop_group", GROUP_FIELDS), token
 
 
+def group_of(s: Session, workshop_id: int, token: str) -> GridWorkshopGroup | None:
+    """The group of this workshop the token opens (None: none)."""
+    return s.scalars(
+        select(GridWorkshopGroup).where(
+            GridWorkshopGroup.workshop_id == workshop_id,
+            GridWorkshopGroup.token_hash == token_hash(token),
+        )
+    ).first()
+
+
 @dataclass(frozen=True)
 class GroupView:
     group: GridWorkshopGroup

@@ -46,6 +46,10 @@ def case_page(
         proposals: dict[str, Cell] = {}
         if can_edit and v.number == c.latest and entry and c.zone_code:
             proposals = V.proposals(c, dims, entry.diagnosis(c.zone_code))
+            current = G.cells_of(v)
+            proposals = {  # what the case already says is not proposed again
+                k: p for k, p in proposals.items() if k not in current or current[k].text != p.text
+            }
         changes = None
         if diff:
             changes = V.diff(

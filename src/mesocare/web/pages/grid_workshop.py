@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mesocare.errors import MesocareError
@@ -45,7 +45,7 @@ def _page(w: Web, workshop_id: int, **kw: Any) -> WorkshopPage:
         page = WorkshopPage(
             **base(
                 w,
-                wk.title,
+                _("Workshop: {title}").format(title=wk.title),
                 crumbs=[Crumb("/grid", _("Analysis grid")), Crumb(f"/grid/cases/{c.id}", c.title)],
             ),
             workshop=wk,
@@ -73,14 +73,32 @@ def workshop_open(
 
 
 @router.get("/grid/workshops/{workshop_id}")
-def workshop_show(w: Annotated[Web, Depends(web)], workshop_id: RecordId) -> Response:
+def workshop_show(
+    request: Request,
+    w: Annotated[Web, Depends(web)],
+    workshop_id: RecordId,
+    new: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    """The facilitator's page; ``new``: the token of the group just made, shown this once (only
+    when it is a group of this workshop)."""
     w.require_login()
-    return render("grid_workshop.html.j2", _page(w, workshop_id))
+    kw: dict[str, str] = {}
+    if new:
+        with w.platform.session() as s:
+            g = W.group_of(s, workshop_id, new)
+        if g is not None:
+            kw = {
+                "new_link": str(request.url_for("workshop_group_page", token=new)),
+                "new_label": g.label,
+            }
+    resp = render("grid_workshop.html.j2", _page(w, workshop_id, **kw))
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @router.post("/grid/workshops/{workshop_id}/groups", dependencies=CSRF)
 def workshop_group(
-    request: Request,
     w: Annotated[Web, Depends(web)],
     workshop_id: RecordId,
     label: Annotated[str, Form(max_length=200)] = "",
@@ -89,8 +107,7 @@ def workshop_group(
     w.require_login()
     try:
         with w.platform.session(write=True) as s:
-            g, token = W.add_group(s, workshop_id, label, dimension or None, ctx_of(w))
-            glabel = g.label
+            _g, token = W.add_group(s, workshop_id, label, dimension or None, ctx_of(w))
     except MesocareError as exc:
         msg = input_error(exc)
         if msg is None:
@@ -98,8 +115,7 @@ def workshop_group(
         page = _page(w, workshop_id)
         page.error = msg
         return render("grid_workshop.html.j2", page, status=422)
-    link = str(request.url_for("workshop_group_page", token=token))
-    return render("grid_workshop.html.j2", _page(w, workshop_id, new_link=link, new_label=glabel))
+    return RedirectResponse(f"/grid/workshops/{workshop_id}?new={token}", status_code=303)
 
 
 @router.post("/grid/workshops/{workshop_id}/merge", dependencies=CSRF)
