@@ -56,13 +56,17 @@ def dimensions(tv: GridTemplateVersion) -> list[Dimension]:
     return [Dimension.model_validate(d) for d in tv.dimensions]
 
 
-def ensure_default(s: Session, ctx: Ctx) -> GridTemplateRow:
-    """The project's default template, seeded from its data the first time it is asked for."""
-    row = s.scalars(
+def find_default(s: Session) -> GridTemplateRow | None:
+    return s.scalars(
         select(GridTemplateRow).where(
             GridTemplateRow.name == "default", GridTemplateRow.created_by.is_(None)
         )
     ).first()
+
+
+def ensure_default(s: Session, ctx: Ctx) -> GridTemplateRow:
+    """The project's default template, seeded from its data the first time it is asked for."""
+    row = find_default(s)
     if row is not None:
         return row
     g = load_grid("default")

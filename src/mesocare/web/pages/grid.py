@@ -72,8 +72,11 @@ class GridPage(Page):
 
 
 def _grid_page(w: Web, tag: str, error: str | None = None) -> GridPage:
-    with w.platform.session(write=True) as s:
-        G.ensure_default(s, ctx_of(w))
+    with w.platform.session() as s:
+        seeded = G.find_default(s) is not None
+    if not seeded:  # the first visit seeds the project's template
+        with w.platform.session(write=True) as s:
+            G.ensure_default(s, ctx_of(w))
     with w.platform.session() as s:
         every = G.list_cases(s, w.access)
         shown = [c for c in every if not tag or tag.lower() in c.tags]
