@@ -9,7 +9,7 @@ R1), coordinator, member and viewer of zone Z01. "Own" is Z01, "other" is Z02 (s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -260,6 +260,33 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/plan-indicators/{indicator_id}/actuals"): Case(enter_by_id),
     ("POST", "/api/v1/plan-actuals/{actual_id}/submit"): Case(enter_by_id),
     ("POST", "/api/v1/plan-actuals/{actual_id}/review"): Case(edit_by_id),
+    # analysis grid: the matrix's case is attached to the zone (the zone's rules); templates are
+    # read by every logged-in user, the fixture's template is an admin's (its author and admins
+    # edit it); a workshop group's link opens its own page, account or not
+    ("GET", "/grid"): Case(logged_in),
+    ("GET", "/grid/export/{fmt}"): Case(logged_in),
+    ("POST", "/grid/cases"): Case(edit),
+    ("GET", "/grid/cases/{grid_case_id}"): Case(read_by_id),
+    ("POST", "/grid/cases/{grid_case_id}/cells"): Case(edit_by_id),
+    ("POST", "/grid/cases/{grid_case_id}/edit"): Case(edit_by_id),
+    ("POST", "/grid/cases/{grid_case_id}/documents"): Case(edit_by_id),
+    ("GET", "/grid/documents/{document_id}"): Case(read_by_id),
+    ("GET", "/grid/templates/{template_id}"): Case(logged_in),
+    ("POST", "/grid/templates/{template_id}/copy"): Case(logged_in),
+    ("POST", "/grid/templates/{template_id}/dimensions"): Case(admin_only),
+    ("POST", "/grid/templates/{template_id}/dimensions/{key}"): Case(admin_only),
+    ("POST", "/grid/cases/{grid_case_id}/workshops"): Case(edit_by_id),
+    ("GET", "/grid/workshops/{workshop_id}"): Case(edit_by_id),
+    ("POST", "/grid/workshops/{workshop_id}/groups"): Case(edit_by_id),
+    ("POST", "/grid/workshops/{workshop_id}/merge"): Case(edit_by_id),
+    ("GET", "/w/{token}"): Case(public, "ok"),
+    ("POST", "/w/{token}"): Case(public, "ok"),
+    ("GET", "/api/v1/grid/cases"): Case(logged_in),
+    ("GET", "/api/v1/grid/cases/{grid_case_id}"): Case(read_by_id),
+    ("GET", "/api/v1/grid/cases/{grid_case_id}/versions/{number}"): Case(read_by_id),
+    ("POST", "/api/v1/grid/cases/{grid_case_id}/versions"): Case(edit_by_id),
+    ("GET", "/api/v1/grid/matrix"): Case(logged_in),
+    ("GET", "/api/v1/grid/templates/{template_id}"): Case(logged_in),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -282,6 +309,9 @@ class Fixture:
     member_id: int = 0
     meeting_id: int = 0
     decision_id: int = 0
+    #: an analysis grid case of the zone (version 1), its document, a workshop on it with a
+    #: group's token, and a grid template of the admin's
+    grid: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -387,6 +417,7 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             practice,
             _plan(s, entry, zone, S.Ctx(system, "matrix")),
             *_governance(s, entry, zone, S.Ctx(system, "m")),
+            grid=_grid(s, entry, zone, S.Ctx(system, "grid")),
         )
 
 
@@ -439,6 +470,62 @@ def _practice(p: Any, s: Any, entry: Any, zone: str, system: Any) -> str:
     if zone == OWN:
         TG.add_member(s, entry, practice, ACCOUNTS["member"][0], Ctx(system, "matrix"))
     return practice
+
+
+def _grid(s: Any, entry: Any, zone: str, ctx: Any) -> dict[str, Any]:
+    from mesocare.organisation.grid import CaseCreate
+    from mesocare.services.platform import grid as G
+    from mesocare.services.platform import grid_workshop as W
+
+    default = G.ensure_default(s, ctx)
+    t = G.copy_template(s, default.id, "Matrix grid", ctx)
+    c = G.create_case(
+        s,
+        CaseCreate(title="Matrix case", template_id=default.id, territory="leuven", zone_code=zone),
+        ctx,
+        entry,
+    )
+    doc = G.add_document(s, c.id, "d.txt", "text/plain", b"doc", ctx)
+    w = W.open_workshop(s, c.id, "Matrix workshop", 2, ctx)
+    _g, token = W.add_group(s, w.id, "Table", None, ctx)
+    return {
+        "grid_case_id": c.id,
+        "document_id": doc.id,
+        "template_id": t.id,
+        "default_template": default.id,
+        "workshop_id": w.id,
+        "token": token,
+        "number": 1,
+        "key": "values",
+    }
+
+
+def _grid_request(method: str, path: str, f: Fixture, form: dict[str, str]) -> dict[str, Any]:
+    """A valid body for an analysis grid route."""
+    if method == "GET":
+        return {}
+    if path.startswith("/api/"):
+        return {"json": {"version": 1, "cells": {"values": {"text": "From the API"}}}}
+    bodies: dict[str, dict[str, str]] = {
+        "/grid/cases": {
+            "title": "Matrix case 2",
+            "template_id": str(f.grid["default_template"]),
+            "zone": f"leuven/{f.zone}",
+        },
+        "/cells": {"version": "1", "text-values": "Solidarity"},
+        "/edit": {"version": "1", "title": "Renamed case"},
+        "/workshops": {"title": "Another workshop", "hours": "2"},
+        "/groups": {"label": "Table 2"},
+        "/merge": {"text-values": "Merged"},
+        "/copy": {"name": "My grid"},
+        "/dimensions": {"version": "1", "label_en": "Patient voice"},
+        "/dimensions/{key}": {"version": "1", "action": "retire"},
+        "/w/{token}": {"text-values": "Our answer"},
+    }
+    if path.endswith("/documents"):
+        return {"files": {"file": ("e.txt", b"evidence", "text/plain")}, "data": form}
+    body = next(b for k, b in bodies.items() if path.endswith(k))
+    return {"data": {**body, **form}}
 
 
 def _governance(s: Any, entry: Any, zone: str, ctx: Any) -> tuple[int, int, int, int]:
@@ -528,7 +615,11 @@ def _request(
         evidence_id=pf.evidence_id,
         fmt="json" if path.startswith("/plans/") else "csv",
         **f.case,
+        **f.grid,
     )
+    if "/grid" in path or path.startswith("/w/"):
+        form = {"csrf_token": csrf or ""}
+        return {"method": method, "url": url, **_grid_request(method, path, f, form)}
     plan_kw = _plan_request(method, path, f, csrf, n, served)
     if plan_kw is not None:
         return {"method": method, "url": url, **plan_kw}

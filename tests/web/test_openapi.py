@@ -30,6 +30,7 @@ def _known(served: Served) -> dict[str, list[object]]:
         actors = list(s.scalars(select(Actor.id).where(Actor.zone_code == "Z01").limit(3)))
         grants = list(s.scalars(select(RoleGrant.id).limit(3)))
     body, member, meeting, decision = _governance(served)
+    grid_cases, template = _grid(served)
     return {
         "territory": ["leuven"],
         "zone": ["Z01", "Z02"],
@@ -39,7 +40,24 @@ def _known(served: Served) -> dict[str, list[object]]:
         "member_id": [member],
         "meeting_id": [meeting],
         "decision_id": [decision],
+        "grid_case_id": grid_cases,
+        "template_id": [template],
+        "number": [1, 2],
     }
+
+
+def _grid(served: Served) -> tuple[list[int], int]:
+    """The demo's analysis grid: its case ids and its template's."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import grid as G
+    from mesocare.services.platform.demo_grid import build_demo_grid
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:  # type: ignore[attr-defined]
+        c = Ctx(p.access(A.principal_of(A.get_user(s, served.emails["coordinator"]))), "openapi")  # type: ignore[attr-defined]
+        ids = build_demo_grid(s, p.entry("leuven"), "Z01", c)  # type: ignore[attr-defined]
+        return ids, G.get_case(s, ids[0], c.access).template_id
 
 
 def _governance(served: Served) -> tuple[int, int, int, int]:

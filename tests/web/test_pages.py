@@ -43,6 +43,16 @@ PAGES = [
     "/plans/{plan}/export/html",
     "/plan-items/{item}/edit",
     "/plan-indicators/{indicator}",
+    "/grid",
+    "/grid?tag=flanders",
+    "/grid/cases/{grid_case}",
+    "/grid/cases/{grid_case}?a=2&b=3",
+    "/grid/cases/{grid_case}?v=1",
+    "/grid/cases/{foreign_case}",
+    "/grid/templates/{grid_template}",
+    "/grid/workshops/{workshop}",
+    "/w/{group_token}",
+    "/grid/export/html",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -72,6 +82,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "governance",
         "governance_meetings",
         "cases",
+        "grid",
+        "grid_workshop",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
@@ -168,6 +180,29 @@ def _governance(served: Served) -> dict[str, int]:
         return {"body": b.id, "meeting": m.id}
 
 
+def _grid(served: Served) -> dict[str, object]:
+    """The demo's grid (its zone's case, a foreign model), a workshop and a group's link."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import grid_workshop as W
+    from mesocare.services.platform.demo_grid import build_demo_grid
+    from mesocare.services.platform.records import Ctx
+
+    p: Any = served.platform
+    with p.session(write=True) as s:
+        c = Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS["coordinator"][0]))), "t")
+        ids = build_demo_grid(s, p.entry("leuven"), "Z01", c)
+        w = W.open_workshop(s, ids[0], "Workshop", 2, c)
+        _g, token = W.add_group(s, w.id, "Table 1", None, c)
+        template = s.get_one(W.GridCase, ids[0]).template_id
+    return {
+        "grid_case": ids[0],
+        "foreign_case": ids[1],
+        "grid_template": template,
+        "workshop": w.id,
+        "group_token": token,
+    }
+
+
 def _plan(served: Served) -> dict[str, int]:
     """The example plan in Z01: its id, an action's and an indicator's."""
     from mesocare.services.platform import accounts as A
@@ -193,7 +228,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
-    keys = _keys(served) | _governance(served) | _plan(served)
+    keys = _keys(served) | _governance(served) | _plan(served) | _grid(served)
     for path in PAGES:
         r = client.get(path.format(**keys))
         assert r.status_code == STATUS.get(path, 200), path
@@ -210,7 +245,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
-    keys = _keys(served) | _governance(served) | _plan(served)
+    keys = _keys(served) | _governance(served) | _plan(served) | _grid(served)
     for path in PAGES:
         client.get(path.format(**keys))
     from mesocare.services.platform import accounts as A

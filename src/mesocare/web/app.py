@@ -17,6 +17,7 @@ from mesocare.services.platform import Platform
 from mesocare.web import errors
 from mesocare.web.api import cases as cases_api
 from mesocare.web.api import governance as governance_api
+from mesocare.web.api import grid as grid_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
@@ -26,6 +27,8 @@ from mesocare.web.pages import (
     cases,
     governance,
     governance_meetings,
+    grid,
+    grid_workshop,
     members,
     plan_items,
     plans,
@@ -94,12 +97,15 @@ def create_app(
         governance,
         governance_meetings,
         cases,
+        grid,
+        grid_workshop,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(plans_api.router)
     app.include_router(governance_api.router)
     app.include_router(cases_api.router)
+    app.include_router(grid_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

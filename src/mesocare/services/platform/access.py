@@ -20,6 +20,13 @@ records ask it again, so no interface can forget.
   zone's records edit its plans and review actuals; a ``member`` who reads the zone may also enter
   actuals for the indicators of an action they are responsible for (the action is assigned to
   them, or its owner actor is);
+- **analysis grid cases** are not zone records only: a case *attached to a zone* follows the
+  zone's rules (those who read the zone read it; those who edit the zone's records edit it, run its
+  workshops and merge their answers); a case *not attached* to a zone (a foreign model, a user's
+  own) is edited by its author and global admins and read by every logged-in user; grid
+  *templates* are read by every logged-in user and edited by their author and global admins (the
+  project's default template, created by the system, by admins only); a workshop group's link
+  (an expiring token, no account) opens that group's page and nothing else;
 - **the whole audit log** and accounts of every zone: a global ``admin``.
 
 A case (goals, problems, team, consents) is not a zone record: who sees it follows its care team
@@ -189,3 +196,34 @@ class Access:
 
     def can_manage_accounts(self) -> bool:
         return self.is_admin
+
+    # ----- analysis grid --------------------------------------------------------------------
+    def _own(self, author_id: int | None) -> bool:
+        return self.is_admin or (
+            self.principal is not None
+            and author_id is not None
+            and author_id == self.principal.user_id
+        )
+
+    def can_read_grid_case(self, territory: str | None, zone: str | None) -> bool:
+        if territory and zone:
+            return self.can_read_zone(territory, zone)
+        return self.logged_in
+
+    def can_edit_grid_case(
+        self, territory: str | None, zone: str | None, author_id: int | None
+    ) -> bool:
+        if territory and zone:
+            return self.can_edit_records(territory, zone)
+        return self._own(author_id)
+
+    def can_create_grid_case(self, territory: str | None, zone: str | None) -> bool:
+        if territory and zone:
+            return self.can_edit_records(territory, zone)
+        return self.logged_in
+
+    def can_read_grid_template(self) -> bool:
+        return self.logged_in
+
+    def can_edit_grid_template(self, author_id: int | None) -> bool:
+        return self._own(author_id)

@@ -236,11 +236,8 @@ def review_actual(s: Session, actual_id: int, data: Review, ctx: Ctx) -> PlanAct
     )
 
 
-def add_evidence(
-    s: Session, actual_id: int, filename: str, media_type: str, data: bytes, ctx: Ctx
-) -> PlanEvidence:
-    a = get_actual(s, actual_id, ctx)
-    _may_enter(s, s.get_one(PlanIndicator, a.indicator_id), ctx)
+def checked_file(filename: str, media_type: str, data: bytes) -> tuple[str, str]:
+    """A file's safe name and media type, once its type, size and first bytes are checked."""
     name = (filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1][:200] or "evidence"
     media = (media_type or "").split(";")[0].strip().lower()
     if media not in EVIDENCE_TYPES:
@@ -258,6 +255,15 @@ def add_evidence(
         raise UnsupportedTypeError(
             _("the file's content is not what its type says"), file=name, found=media
         )
+    return name, media
+
+
+def add_evidence(
+    s: Session, actual_id: int, filename: str, media_type: str, data: bytes, ctx: Ctx
+) -> PlanEvidence:
+    a = get_actual(s, actual_id, ctx)
+    _may_enter(s, s.get_one(PlanIndicator, a.indicator_id), ctx)
+    name, media = checked_file(filename, media_type, data)
     row = PlanEvidence(
         territory=a.territory,
         zone_code=a.zone_code,
