@@ -75,6 +75,8 @@ def build_territory(
             for c, (lv, p) in units.items()
         ]
     )
+    # each provider at its area's centre (a point in the areas' CRS, as the loader requires)
+    centre = {a["code"]: g.centroid for a, g in zip(areas, geoms, strict=True)}
     prov = pd.DataFrame(
         [
             dict(
@@ -83,8 +85,8 @@ def build_territory(
                 practice_id=None,
                 name=f"Provider {i}",
                 area_code=p["area"],
-                x=0.0,
-                y=0.0,
+                x=centre[p["area"]].x,
+                y=centre[p["area"]].y,
                 fte=1.0,
                 age=p.get("age", np.nan),
                 accepting_new_patients=None,
