@@ -35,6 +35,8 @@ class Workshop(ZoneRecord, Base):
     #: 0: not started; 1…rounds: running; the status says when it is over
     current_round: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    #: the join link's secret is HMAC(platform key, id:nonce); only its SHA-256 is looked up
+    join_nonce: Mapped[str | None] = mapped_column(String(64))
     join_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     join_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

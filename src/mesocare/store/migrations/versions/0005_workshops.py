@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("rounds", sa.Integer(), nullable=False),
         sa.Column("current_round", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("join_nonce", sa.String(length=64), nullable=True),
         sa.Column("join_hash", sa.String(length=64), nullable=True),
         sa.Column("join_expires_at", UTCDateTime(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
