@@ -50,9 +50,7 @@ def test_bad_input_is_refused_with_its_field() -> None:
 def groups(draw: st.DrawFn) -> tuple[list[Participant], list[int], int]:
     n = draw(st.integers(2, 24))
     people = [
-        Participant(
-            i, draw(st.sampled_from(PROFESSIONS)), draw(st.sampled_from(SECTORS))
-        )
+        Participant(i, draw(st.sampled_from(PROFESSIONS)), draw(st.sampled_from(SECTORS)))
         for i in range(n)
     ]
     tables = draw(st.integers(1, max(1, n // 2)))

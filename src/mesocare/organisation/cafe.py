@@ -78,9 +78,7 @@ def _check(people: Sequence[Participant], hosts: Sequence[int], rounds: int) -> 
         )
 
 
-def _cost(
-    seats: Sequence[int], by_id: dict[int, Participant], met: Counter[frozenset[int]]
-) -> int:
+def _cost(seats: Sequence[int], by_id: dict[int, Participant], met: Counter[frozenset[int]]) -> int:
     total = 0
     for a, b in combinations(seats, 2):
         total += MET_WEIGHT * met[frozenset((a, b))]
@@ -107,9 +105,7 @@ def _deal(
         order = sorted(range(n), key=lambda t: (len(tables[t]), (t - round_index) % n))
         quota = {t: base + (1 if i < extra else 0) for i, t in enumerate(order)}
         # the most-met first: they have the fewest good places
-        todo = sorted(
-            members, key=lambda p: (-sum(v for k, v in met.items() if p.id in k), p.id)
-        )
+        todo = sorted(members, key=lambda p: (-sum(v for k, v in met.items() if p.id in k), p.id))
         for p in todo:
             free = [t for t in range(n) if quota[t] > 0]
             best = min(
@@ -150,7 +146,8 @@ def _improve(
                     tables[t1][i], tables[t2][j] = b, a
                     after = _cost(tables[t1], by_id, met) + _cost(tables[t2], by_id, met)
                     if after < before and (
-                        by_id[a].sector == by_id[b].sector or (fits(tables[t1]) and fits(tables[t2]))
+                        by_id[a].sector == by_id[b].sector
+                        or (fits(tables[t1]) and fits(tables[t2]))
                     ):
                         better = True
                     else:

@@ -27,9 +27,7 @@ class Workshop(ZoneRecord, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     case_study: Mapped[str] = mapped_column(Text)
-    source_case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="SET NULL")
-    )
+    source_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     questions: Mapped[list[str]] = mapped_column(JSON, default=list)
     rounds: Mapped[int] = mapped_column(Integer, default=3)
     #: 0: not started; 1…rounds: running; the status says when it is over
@@ -102,9 +100,7 @@ class WorkshopPoint(_WorkshopPart, Base):
 
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    pad_id: Mapped[int | None] = mapped_column(
-        ForeignKey("workshop_pads.id", ondelete="SET NULL")
-    )
+    pad_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_pads.id", ondelete="SET NULL"))
     destination: Mapped[str | None] = mapped_column(String(20))
     #: the case action's or plan item's id
     target_id: Mapped[int | None] = mapped_column(Integer)

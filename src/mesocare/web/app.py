@@ -20,7 +20,18 @@ from mesocare.web.api import governance as governance_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
-from mesocare.web.pages import actors, auth, cases, governance, members, plan_items, plans, zones
+from mesocare.web.pages import (
+    actors,
+    auth,
+    cafe,
+    cases,
+    governance,
+    members,
+    plan_items,
+    plans,
+    workshops,
+    zones,
+)
 from mesocare.web.views import ViewCache
 
 #: the largest request body accepted (uploads included); beyond it: 413
@@ -74,7 +85,18 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members, plans, plan_items, governance, cases):
+    for module in (
+        auth,
+        zones,
+        actors,
+        members,
+        plans,
+        plan_items,
+        governance,
+        cases,
+        workshops,
+        cafe,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(plans_api.router)

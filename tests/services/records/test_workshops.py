@@ -52,9 +52,7 @@ def _case(served: Served) -> int:
     coord = ctx(served, COORD)
     with p.session(write=True) as s:
         case = C.open_case(s, p.entry("leuven"), "Z01", M.CaseOpen(code="CAFE-0001"), coord)
-        CC.add_team_member(
-            s, case.id, M.TeamIn(role="Huisarts", start=dt.date(2026, 1, 1)), coord
-        )
+        CC.add_team_member(s, case.id, M.TeamIn(role="Huisarts", start=dt.date(2026, 1, 1)), coord)
         CC.add_goal(s, case.id, M.GoalIn(text=GOAL, expressed_by="patient"), coord)
         CC.add_problem(s, case.id, M.ProblemIn(domain="social", text=PROBLEM), coord)
         return case.id
@@ -64,16 +62,18 @@ def _workshop(served: Served, case_id: int | None = None, tables: int = 2) -> in
     p: Any = served.platform
     coord = ctx(served, COORD)
     with p.session(write=True) as s:
-        study = (
-            S.draft_from_case(s, case_id, coord, "nl") if case_id else "Mevrouw V., 58 jaar..."
-        )
+        study = S.draft_from_case(s, case_id, coord, "nl") if case_id else "Mevrouw V., 58 jaar..."
         w = S.create_workshop(
             s,
             p.entry("leuven"),
             "Z01",
             W.WorkshopCreate(
-                title="Casusworkshop", language="nl", case_study=study,
-                source_case_id=case_id, rounds=2, tables=tables,
+                title="Casusworkshop",
+                language="nl",
+                case_study=study,
+                source_case_id=case_id,
+                rounds=2,
+                tables=tables,
             ),
             coord,
         )
@@ -87,8 +87,9 @@ def _join(served: Served, wid: int) -> list[tuple[int, str]]:
     out = []
     for name, prof, sector in PEOPLE:
         with p.session(write=True) as s:
-            part, token = R.join(s, secret, W.ParticipantIn(name=name, profession=prof,
-                                                           sector=sector))
+            part, token = R.join(
+                s, secret, W.ParticipantIn(name=name, profession=prof, sector=sector)
+            )
             out.append((part.id, token))
     return out
 
@@ -108,7 +109,9 @@ def test_a_case_study_drawn_from_a_case_keeps_goals_problems_and_roles_only(
         S.draft_from_case(s, cid, ctx(served, ACCOUNTS["member"][0]), "nl")
     with p.session(write=True) as s, pytest.raises(PermissionDeniedError):
         S.create_workshop(
-            s, p.entry("leuven"), "Z01",
+            s,
+            p.entry("leuven"),
+            "Z01",
             W.WorkshopCreate(title="x", case_study="y"),
             ctx(served, ACCOUNTS["member"][0]),
         )
@@ -186,9 +189,12 @@ def test_two_rounds_with_phones_pads_kept_and_harvest_turned_into_records(
         assert [x.text for x in points] == ["Schulden eerst", "Huisarts en OCMW samen"]
         take = H.add_point(s, wid, W.PointIn(text="Start bij de patiënt"), coord)
         plan = P.create_plan(
-            s, p.entry("leuven"), "Z01",
-            PlanCreate(title="Plan", period_start=dt.date(2026, 1, 1),
-                       period_end=dt.date(2026, 12, 31)),
+            s,
+            p.entry("leuven"),
+            "Z01",
+            PlanCreate(
+                title="Plan", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31)
+            ),
             coord,
         )
         a = H.point_to(s, points[0].id, W.PointTo(version=1, destination="case_action"), coord)

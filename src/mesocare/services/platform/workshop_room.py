@@ -252,3 +252,9 @@ def live(s: Session, workshop_id: int, access: Access) -> dict[str, object]:
         "participants": len(people),
         "pads": [{"id": p.id, "version": p.version, "text": p.text} for p in S.pads(s, w.id)],
     }
+
+
+def language_of(s: Session, workshop_id: int) -> str:
+    """The workshop's language: its phones speak it."""
+    w = s.get(Workshop, workshop_id)
+    return w.language if w is not None else "en"
