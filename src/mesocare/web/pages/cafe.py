@@ -77,7 +77,9 @@ def _join_page(
             secret=secret if title else "",
             workshop_title=title,
             sectors={k: _(v) for k, v in W.SECTORS.items()},
-            **values,
+            name=values.get("name", ""),
+            profession=values.get("profession", ""),
+            sector=values.get("sector", ""),
         )
         page.error = error
         return _with_csrf(w.request, render("cafe_join.html.j2", page, status=status), token)
