@@ -3,7 +3,8 @@
 One account per role in the Leuven-like territory; a few actors added by hand (welfare actors the
 providers table does not hold), two assigned to the member, and one edited so the audit log has a
 history; an example zorgraad with a past meeting; an example case (see :mod:`.demo_cases`); an
-example action plan with a year of actuals (:mod:`.demo_plan`). Idempotent: what exists is left
+example action plan with a year of actuals (:mod:`.demo_plan`); a finished world café case
+workshop (:mod:`.demo_workshop`). Idempotent: what exists is left
 as it is.
 """
 
@@ -132,6 +133,9 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
 
     prepare_cases(platform, entry.id, zone, accounts[3].email, accounts[2].email, accounts[5].email)
     _example_plan(platform, entry, zone, coordinator, accounts[3].email)
+    from mesocare.services.platform.demo_workshop import prepare_workshop
+
+    prepare_workshop(platform, entry.id, zone, accounts[2].email)
     return accounts
 
 
