@@ -24,8 +24,11 @@ from tests.web.test_browser import (  # noqa: F401 (the browser fixture)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PHONES = [("An", "GP", "Health care"), ("Bram", "Social worker", "Welfare"),
-          ("Chloé", "Nurse", "Health care")]
+PHONES = [
+    ("An", "GP", "Health care"),
+    ("Bram", "Social worker", "Welfare"),
+    ("Chloé", "Nurse", "Health care"),
+]
 
 
 def _shots() -> Path:

@@ -192,7 +192,7 @@ def workshop_page(
         d = S.out(s, row)
         secret = R.join_secret(w.platform.data_dir, row)
         plans = H.zone_plans(s, row.id, ctx)
-        question = S.question(row, row.current_round)
+        question = S.question(row, row.current_round) if row.status == W.Status.RUNNING else None
     url = _join_url(w.request, secret) if secret else None
     page = WorkshopPage(
         **base(w, d.title, crumbs=territory_crumbs(w.platform.entry(d.territory), d.zone_code)),
