@@ -37,7 +37,7 @@ def _shots() -> Path:
     return root / "cafe"
 
 
-def _phone(browser: Any, live: Any) -> Any:
+def _phone(browser: Any, live: Any) -> Any:  # noqa: F811
     ctx = browser.new_context(
         base_url=live.url,
         viewport={"width": 390, "height": 844},

@@ -98,8 +98,11 @@ def prepare_workshop(platform: Platform, territory: str, zone: str, coordinator:
         )
         if plan is not None:
             H.point_to(
-                s, points[1].id, W.PointTo(version=1, destination="plan_item", plan_id=plan), ctx
+                s,
+                points[1].id,
+                W.PointTo(version=1, destination=W.Destination.PLAN_ITEM, plan_id=plan),
+                ctx,
             )
-        H.point_to(s, points[0].id, W.PointTo(version=1, destination="library"), ctx)
-        H.point_to(s, harvested[0].id, W.PointTo(version=1, destination="grid"), ctx)
+        H.point_to(s, points[0].id, W.PointTo(version=1, destination=W.Destination.LIBRARY), ctx)
+        H.point_to(s, harvested[0].id, W.PointTo(version=1, destination=W.Destination.GRID), ctx)
         return w.id
