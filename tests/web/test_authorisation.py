@@ -17,6 +17,9 @@ from fastapi.testclient import TestClient
 from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
 
 ROLES = ("admin", "analyst", "coordinator", "member", "viewer")
+#: a world café participant: no account, a token of a workshop of the own zone (in its own
+#: cookie); "own": the token is for the route's workshop, "other": for another workshop
+PARTICIPANT = "participant"
 OWN, OTHER = "Z01", "Z02"
 
 # outcomes: ok (2xx, or a 303 that is not to the login page), deny (403), hide (404: a record
@@ -104,11 +107,22 @@ def practice_open(role: str, own: bool) -> str:
     return "invalid" if own and role == "member" else "deny"
 
 
+def no_token(role: str, own: bool) -> str:
+    """A participant's page: an account is not a participant's token."""
+    return "login"
+
+
+def participant_own(role: str, own: bool) -> str:
+    return "ok" if own else "deny"
+
+
 @dataclass(frozen=True)
 class Case:
     rule: Rule
     #: what an anonymous request gets
     anonymous: str = "login"
+    #: what a participant's token gets (None: what an anonymous request gets)
+    participant: Rule | None = None
 
 
 T, Z = "/t/{territory}", "/t/{territory}/z/{zone}"
@@ -287,6 +301,27 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/grid/cases/{grid_case_id}/versions"): Case(edit_by_id),
     ("GET", "/api/v1/grid/matrix"): Case(logged_in),
     ("GET", "/api/v1/grid/templates/{template_id}"): Case(logged_in),
+    # world café workshops: coordinators of the zone facilitate; participants have only a token
+    ("GET", Z + "/workshops"): Case(read),
+    ("GET", Z + "/workshops/new"): Case(edit),
+    ("POST", Z + "/workshops"): Case(edit),
+    ("GET", "/workshops/{workshop_id}"): Case(edit_by_id),
+    ("GET", "/workshops/{workshop_id}/live.json"): Case(edit_by_id),
+    ("GET", "/workshops/{workshop_id}/summary"): Case(read_by_id),
+    ("POST", "/workshops/{workshop_id}/edit"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/join-link"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/tables/{table_id}/host"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/rotation"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/next"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/points"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/pads/{pad_id}/harvest"): Case(edit_by_id),
+    ("POST", "/workshops/{workshop_id}/points/{point_id}/to"): Case(edit_by_id),
+    # the join link is the secret: anyone holding it joins
+    ("GET", "/cafe/{secret}"): Case(public, "ok"),
+    ("POST", "/cafe/{secret}"): Case(public, "ok"),
+    ("GET", "/cafe/w/{workshop_id}"): Case(no_token, participant=participant_own),
+    ("GET", "/cafe/w/{workshop_id}/live.json"): Case(no_token, participant=participant_own),
+    ("POST", "/cafe/w/{workshop_id}/pad"): Case(no_token, participant=participant_own),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -312,6 +347,8 @@ class Fixture:
     #: an analysis grid case of the zone (version 1), its document, a workshop on it with a
     #: group's token, and a grid template of the admin's
     grid: dict[str, Any] = field(default_factory=dict)
+    #: a running world café: its ids, versions, join secret and a participant's token
+    cafe: dict[str, Any] | None = None
 
 
 @dataclass
@@ -418,6 +455,7 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             _plan(s, entry, zone, S.Ctx(system, "matrix")),
             *_governance(s, entry, zone, S.Ctx(system, "m")),
             grid=_grid(s, entry, zone, S.Ctx(system, "grid")),
+            cafe=_cafe(p, s, entry, zone),
         )
 
 
@@ -458,6 +496,42 @@ def _case(p: Any, s: Any, entry: Any, zone: str, team_email: str) -> dict[str, i
         "consent_id": consent.id,
         "glass_id": g.id,
         "case_version": case.version,
+    }
+
+
+def _cafe(p: Any, s: Any, entry: Any, zone: str) -> dict[str, Any]:
+    """A workshop of ``zone`` in its first round: two participants, a pad with text, a point."""
+    from mesocare.organisation import workshops as W
+    from mesocare.services.platform import accounts as Acc
+    from mesocare.services.platform import workshop_harvest as H
+    from mesocare.services.platform import workshop_room as R
+    from mesocare.services.platform import workshops as WS
+    from mesocare.services.platform.records import Ctx
+
+    opener = ACCOUNTS["coordinator" if zone == OWN else "other"][0]
+    ctx = Ctx(p.access(Acc.principal_of(Acc.get_user(s, opener))), "matrix")
+    w = WS.create_workshop(
+        s, entry, zone, W.WorkshopCreate(title="Matrix café", case_study="A case", tables=1), ctx
+    )
+    secret = R.open_join(s, p.data_dir, w.id, ctx)
+    people = [
+        R.join(s, secret, W.ParticipantIn(name=n, profession="GP", sector="care"))
+        for n in ("A", "B")
+    ]
+    w = WS.next_round(s, w.id, w.version, ctx)
+    g = R.guest(s, people[0][1])
+    pad = R.write_pad(s, g, w.id, W.PadIn(version=1, text="one\ntwo"))
+    point = H.add_point(s, w.id, W.PointIn(text="take home"), ctx)
+    return {
+        "workshop_id": w.id,
+        "version": w.version,
+        "table_id": WS.tables(s, w.id)[0].id,
+        "participant_id": people[1][0].id,
+        "pad_id": pad.id,
+        "pad_version": pad.version,
+        "point_id": point.id,
+        "secret": secret,
+        "token": people[0][1],
     }
 
 
@@ -615,7 +689,7 @@ def _request(
         evidence_id=pf.evidence_id,
         fmt="json" if path.startswith("/plans/") else "csv",
         **f.case,
-        **f.grid,
+        **_ids(path, f),
     )
     if "/grid" in path or path.startswith("/w/"):
         form = {"csrf_token": csrf or ""}
@@ -628,6 +702,8 @@ def _request(
     api = path.startswith("/api/")
     if "/governance" in path:
         return {"method": method, "url": url, **_governance_request(method, path, f, form)}
+    if "/workshops" in path or "/cafe/" in path:
+        return {"method": method, "url": url, **_cafe_request(method, path, f, form)}
     if (method, path) == ("POST", "/login"):
         kw["data"] = {"email": ACCOUNTS["viewer"][0], "password": PASSWORD, **form}
     elif path == "/language":
@@ -706,6 +782,37 @@ def _case_body(
         }
     body = next((b for k, b in bodies.items() if path.endswith(k)), {})
     return {"json": body} if api else {"data": {**body, **form}}
+
+
+CAFE_IDS = ("workshop_id", "table_id", "pad_id", "point_id", "secret")
+
+
+def _ids(path: str, f: Fixture) -> dict[str, Any]:
+    """The grid's and the world café's ids for a path (both name their workshop ``workshop_id``)."""
+    cafe = {k: v for k, v in (f.cafe or {}).items() if k in CAFE_IDS}
+    grid = dict(f.grid)
+    return {**cafe, **grid} if "/grid/" in path else {**grid, **cafe}
+
+
+def _cafe_request(method: str, path: str, f: Fixture, form: dict[str, str]) -> dict[str, Any]:
+    """A valid form for a workshop or participant route."""
+    cafe = f.cafe or {}
+    if method == "GET":
+        return {}
+    bodies: dict[str, dict[str, str]] = {
+        "/workshops": {"title": "Another café", "case_study": "Another case"},
+        "/edit": {"version": str(cafe["version"]), "title": "Renamed café"},
+        "/join-link": {"hours": "2"},
+        "/host": {"host_id": str(cafe["participant_id"])},
+        "/next": {"version": str(cafe["version"])},
+        "/points": {"kind": "take_home", "text": "Another message"},
+        "/to": {"version": "1", "destination": "library"},
+        "/pad": {"version": str(cafe["pad_version"]), "text": "three"},
+    }
+    if path == "/cafe/{secret}":
+        return {"data": {"name": "Joiner", "profession": "Nurse", "sector": "care", **form}}
+    body = next((b for k, b in bodies.items() if path.endswith(k)), {})
+    return {"data": {**body, **form}}
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -801,23 +908,36 @@ def test_authorisation_matrix(served: Served, app: Any) -> None:
     failures: list[str] = []
     n = 0
     clients: dict[str | None, tuple[TestClient, str | None, dict[str, str]]] = {}
+    last_token = ""
     for (method, path), case in sorted(MATRIX.items()):
         api = path.startswith("/api/")
         zoned = "{zone}" in path or "_id}" in path
-        for role in (None, *ROLES):
+        for role in (None, *ROLES, PARTICIPANT):
             for own in (True, False) if zoned else (True,):
                 n += 1
-                f = _fresh(served, OWN if own else OTHER, n)
-                key = None if api else role
+                guest = role == PARTICIPANT
+                # a participant's token is always of a workshop of the own zone: the route's
+                # own ("own"), or the one made for the request before ("other")
+                f = _fresh(served, OWN if own or guest else OTHER, n)
+                key = None if api and not guest else role
                 if key not in clients:
-                    clients[key] = _client(app, key)
+                    clients[key] = _client(app, None if guest else key)
                 c, csrf, _h = clients[key]
-                headers = {"Authorization": f"Bearer {tokens[role]}"} if api and role else {}
+                if guest:
+                    token = (f.cafe or {})["token"] if own else last_token
+                    c.cookies.set("mc_cafe", token)
+                    last_token = (f.cafe or {})["token"]
+                account = role if role in ROLES else None
+                headers = {"Authorization": f"Bearer {tokens[account]}"} if api and account else {}
                 r = c.request(**_request(method, path, f, csrf, n, served), headers=headers)
                 if path in ("/logout", "/login"):  # its session changed: log in again next time
                     clients.pop(key).__getitem__(0).close()
                 got = _outcome(r, api)
-                want = case.anonymous if role is None else case.rule(role, own)
+                if guest:
+                    rule = case.participant
+                    want = rule(role, own) if rule else case.anonymous
+                else:
+                    want = case.anonymous if role is None else case.rule(role, own)
                 if got != want:
                     failures.append(
                         f"{method} {path} as {role or 'anonymous'} on "

@@ -53,6 +53,13 @@ PAGES = [
     "/grid/workshops/{workshop}",
     "/w/{group_token}",
     "/grid/export/html",
+    "/t/leuven/z/Z01/workshops",
+    "/t/leuven/z/Z01/workshops/new",
+    "/t/leuven/z/Z01/workshops/new?case_id={case}",
+    "/workshops/{cafe_workshop}",
+    "/workshops/{cafe_workshop}/summary",
+    "/cafe/{secret}",
+    "/cafe/w/{cafe_workshop}",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -84,6 +91,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "cases",
         "grid",
         "grid_workshop",
+        "workshops",
+        "cafe",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
@@ -220,6 +229,40 @@ def _plan(served: Served) -> dict[str, int]:
     return {"plan": pid, "item": item, "indicator": indicator}
 
 
+def _cafe(served: Served, client: TestClient, lang: str) -> dict[str, object]:
+    """A workshop in ``lang`` in its first round, with a pad and points; the client holds the
+    token of one of its participants (and stays logged in as the admin)."""
+    from mesocare.organisation import workshops as W
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform import workshop_harvest as H
+    from mesocare.services.platform import workshop_room as R
+    from mesocare.services.platform import workshops as WS
+    from mesocare.services.platform.records import Ctx
+
+    p: Any = served.platform
+    with p.session(write=True) as s:
+        c = Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS["admin"][0]))), "t")
+        w = WS.create_workshop(
+            s,
+            p.entry("leuven"),
+            "Z01",
+            W.WorkshopCreate(title="Café", language=lang, case_study="Een casus", tables=2),
+            c,
+        )
+        secret = R.open_join(s, p.data_dir, w.id, c)
+        tokens = [
+            R.join(s, secret, W.ParticipantIn(name=f"P{i}", profession="GP", sector=sector))[1]
+            for i, sector in enumerate(("care", "welfare", "care", "patient"))
+        ]
+        w = WS.next_round(s, w.id, w.version, c)
+        R.write_pad(s, R.guest(s, tokens[0]), w.id, W.PadIn(version=1, text="Punt een"))
+        for pt in H.harvest_pad(s, WS.pads(s, w.id)[0].id, c):
+            H.point_to(s, pt.id, W.PointTo(version=1, destination="grid"), c)
+        H.add_point(s, w.id, W.PointIn(text="Boodschap"), c)
+    client.cookies.set("mc_cafe", tokens[0])
+    return {"cafe_workshop": w.id, "secret": secret}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -228,7 +271,13 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
-    keys = _keys(served) | _governance(served) | _plan(served) | _grid(served)
+    keys = (
+        _keys(served)
+        | _governance(served)
+        | _plan(served)
+        | _grid(served)
+        | _cafe(served, client, lang)
+    )
     for path in PAGES:
         r = client.get(path.format(**keys))
         assert r.status_code == STATUS.get(path, 200), path
@@ -245,7 +294,13 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
-    keys = _keys(served) | _governance(served) | _plan(served) | _grid(served)
+    keys = (
+        _keys(served)
+        | _governance(served)
+        | _plan(served)
+        | _grid(served)
+        | _cafe(served, client, "en")
+    )
     for path in PAGES:
         client.get(path.format(**keys))
     from mesocare.services.platform import accounts as A

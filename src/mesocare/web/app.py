@@ -24,6 +24,7 @@ from mesocare.web.middleware import PlatformMiddleware
 from mesocare.web.pages import (
     actors,
     auth,
+    cafe,
     cases,
     governance,
     governance_meetings,
@@ -32,6 +33,7 @@ from mesocare.web.pages import (
     members,
     plan_items,
     plans,
+    workshops,
     zones,
 )
 from mesocare.web.views import ViewCache
@@ -99,6 +101,8 @@ def create_app(
         cases,
         grid,
         grid_workshop,
+        workshops,
+        cafe,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)

@@ -4,7 +4,8 @@ One account per role in the Leuven-like territory; a few actors added by hand (w
 providers table does not hold), two assigned to the member, and one edited so the audit log has a
 history; an example zorgraad with a past meeting; an example case (see :mod:`.demo_cases`); an
 example action plan with a year of actuals (:mod:`.demo_plan`); an analysis grid with four
-organisation cases (:mod:`.demo_grid`). Idempotent: what exists is left
+organisation cases (:mod:`.demo_grid`); a finished world café case workshop
+(:mod:`.demo_workshop`). Idempotent: what exists is left
 as it is.
 """
 
@@ -136,6 +137,9 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
     from mesocare.services.platform.demo_grid import prepare_grid
 
     prepare_grid(platform, entry, zone, S.Ctx(platform.access(coordinator), "demo"))
+    from mesocare.services.platform.demo_workshop import prepare_workshop
+
+    prepare_workshop(platform, entry.id, zone, accounts[2].email)
     return accounts
 
 

@@ -55,6 +55,8 @@ class CasePage(Page):
     next_steps: dict[int, list[str]] = field(default_factory=dict)
     team_names: dict[int, str] = field(default_factory=dict)
     problem_names: dict[int, str] = field(default_factory=dict)
+    #: the user facilitates workshops in the case's zone and reaches the case as its team
+    can_draft_workshop: bool = False
 
 
 @dataclass
@@ -191,6 +193,8 @@ def _case_page(
         case=d,
         can_contribute=contribute,
         can_manage=manage,
+        can_draft_workshop=d.reach in ("team", "coordinator")
+        and w.access.can_edit_records(d.territory, d.zone_code),
         icpc2=[(c.code, f"{c.code} · {c.title(w.language)}") for c in codes().values()],
         ordered=ordered,
         actors=actors,

@@ -36,3 +36,47 @@
   }
   window.addEventListener("load", init);
 })();
+/* World café: the facilitator's screen and the participants' phones poll their live.json
+   (div[data-live]) every few seconds. The facilitator's pads are redrawn in place; a new round,
+   a new participant or the end shows a "show it" link (a phone whose pad is being typed in is
+   never reloaded under the writer's fingers). Without this script, the "Refresh" link does it. */
+(function () {
+  "use strict";
+  var POLL_MS = 4000;
+  function start(box) {
+    var url = box.getAttribute("data-live");
+    var note = box.querySelector(".mc-live-note");
+    var typing = false;
+    var area = box.querySelector("textarea");
+    if (area) area.addEventListener("input", function () { typing = true; });
+    function changed(state) {
+      if (box.hasAttribute("data-version")) {
+        (state.pads || []).forEach(function (p) {
+          var el = box.querySelector('[data-pad="' + p.id + '"]');
+          if (el && el.textContent !== p.text) el.textContent = p.text;
+        });
+        var count = box.querySelector("[data-live-count]");
+        if (count) count.textContent = String(state.participants);
+        return String(state.version) !== box.getAttribute("data-version") ||
+          String(state.participants) !== box.getAttribute("data-participants");
+      }
+      return String(state.round) !== box.getAttribute("data-round") ||
+        state.status !== box.getAttribute("data-status");
+    }
+    function poll() {
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (state) {
+          if (!changed(state)) return;
+          if (!box.hasAttribute("data-version") && !typing) { window.location.reload(); return; }
+          if (note) note.hidden = false;
+        })
+        .catch(function () { /* offline for a moment: the next poll tries again */ })
+        .then(function () { window.setTimeout(poll, POLL_MS); });
+    }
+    window.setTimeout(poll, POLL_MS);
+  }
+  window.addEventListener("load", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("div[data-live]"), start);
+  });
+})();
