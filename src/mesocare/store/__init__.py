@@ -11,5 +11,6 @@ from mesocare.store import models  # noqa: F401  (isort: skip)
 from mesocare.store import models_governance  # noqa: F401  (isort: skip)
 from mesocare.store import models_cases  # noqa: F401  (isort: skip)
 from mesocare.store import models_plans  # noqa: F401  (isort: skip)
+from mesocare.store import models_learning  # noqa: F401  (isort: skip)
 
 __all__ = ["Database", "default_url"]
