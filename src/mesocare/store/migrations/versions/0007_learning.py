@@ -12,7 +12,6 @@ from alembic import op
 
 from mesocare.store.models import UTCDateTime
 
-
 revision = "0007"
 down_revision = "0004"
 branch_labels = None
