@@ -9,12 +9,14 @@ R1), coordinator, member and viewer of zone Z01. "Own" is Z01, "other" is Z02 (s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
+from tests.web import maturity_matrix
+from tests.web.maturity_matrix import score
 
 ROLES = ("admin", "analyst", "coordinator", "member", "viewer")
 OWN, OTHER = "Z01", "Z02"
@@ -260,6 +262,17 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/plan-indicators/{indicator_id}/actuals"): Case(enter_by_id),
     ("POST", "/api/v1/plan-actuals/{actual_id}/submit"): Case(enter_by_id),
     ("POST", "/api/v1/plan-actuals/{actual_id}/review"): Case(edit_by_id),
+    # maturity self-assessments (zone records); scores: the invited participants only
+    ("GET", "/api/v1/maturity/frameworks"): Case(logged_in),
+    ("GET", A + "/zones/{zone}/maturity/assessments"): Case(read),
+    ("POST", A + "/zones/{zone}/maturity/assessments"): Case(edit),
+    ("GET", A + "/maturity/comparison"): Case(logged_in),
+    ("GET", "/api/v1/maturity/assessments/{assessment_id}"): Case(read_by_id),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/participants"): Case(edit_by_id),
+    ("PUT", "/api/v1/maturity/assessments/{assessment_id}/scores"): Case(score),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/status"): Case(edit_by_id),
+    ("PUT", "/api/v1/maturity/assessments/{assessment_id}/consensus"): Case(edit_by_id),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/objectives"): Case(edit_by_id),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -282,6 +295,8 @@ class Fixture:
     member_id: int = 0
     meeting_id: int = 0
     decision_id: int = 0
+    #: a blind assessment and one in its consensus round (tests/web/maturity_matrix.py)
+    maturity: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -387,6 +402,7 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             practice,
             _plan(s, entry, zone, S.Ctx(system, "matrix")),
             *_governance(s, entry, zone, S.Ctx(system, "m")),
+            maturity=maturity_matrix.make(s, entry, zone, S.Ctx(system, "m")),
         )
 
 
@@ -527,8 +543,14 @@ def _request(
         actual_id=pf.submitted_id if path.endswith("/review") else pf.draft_id,
         evidence_id=pf.evidence_id,
         fmt="json" if path.startswith("/plans/") else "csv",
+        assessment_id=maturity_matrix.assessment_id(path, f.maturity),
         **f.case,
     )
+    mat_kw = maturity_matrix.request(
+        method, path, f.zone, pf.plan_id, {"csrf_token": csrf or ""}, n
+    )
+    if mat_kw is not None:
+        return {"method": method, "url": url, **mat_kw}
     plan_kw = _plan_request(method, path, f, csrf, n, served)
     if plan_kw is not None:
         return {"method": method, "url": url, **plan_kw}

@@ -17,6 +17,7 @@ from mesocare.services.platform import Platform
 from mesocare.web import errors
 from mesocare.web.api import cases as cases_api
 from mesocare.web.api import governance as governance_api
+from mesocare.web.api import maturity as maturity_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
@@ -80,6 +81,7 @@ def create_app(
     app.include_router(plans_api.router)
     app.include_router(governance_api.router)
     app.include_router(cases_api.router)
+    app.include_router(maturity_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

@@ -3,7 +3,7 @@ scores alone (blind), the group sets the consensus, a priority becomes a plan ob
 
 Who may do what (zone records, decided by :class:`~.access.Access`):
 
-- **read** an assessment: who reads the zone, and its invited participants;
+- **read** an assessment: who reads the zone (participants are invited among them);
 - **manage** it (invite, open the consensus round, set consensus scores, close, turn a priority
   into an objective): who edits the zone's records (its coordinators, admins);
 - **score**: an invited participant, their own scores only, while the assessment is blind.
@@ -84,11 +84,10 @@ def can_manage(access: Access, a: MaturityAssessment) -> bool:
 
 
 def get_assessment(s: Session, assessment_id: int, access: Access) -> MaturityAssessment:
-    """The assessment, if one reads its zone or was invited to it (else: not found)."""
+    """The assessment, if one reads its zone (else: not found). Participants are users of the
+    zone (checked when invited); one who no longer reads it no longer reads the assessment."""
     a = s.get(MaturityAssessment, assessment_id)
-    if a is not None and (
-        access.can_read_zone(a.territory, a.zone_code) or participant_of(s, a, access) is not None
-    ):
+    if a is not None and access.can_read_zone(a.territory, a.zone_code):
         return a
     raise NotFoundError(_("no assessment {id}").format(id=assessment_id))
 
@@ -97,14 +96,29 @@ def list_assessments(
     s: Session, entry: TerritoryEntry, zone: str, access: Access
 ) -> list[MaturityAssessment]:
     entry.require_zone(zone)
-    rows = s.scalars(
-        select(MaturityAssessment)
-        .where(MaturityAssessment.territory == entry.id, MaturityAssessment.zone_code == zone)
-        .order_by(MaturityAssessment.assessed_on.desc(), MaturityAssessment.id.desc())
+    if not access.can_read_zone(entry.id, zone):
+        raise PermissionDeniedError(_("you may not read zone {zone}").format(zone=zone))
+    return list(
+        s.scalars(
+            select(MaturityAssessment)
+            .where(MaturityAssessment.territory == entry.id, MaturityAssessment.zone_code == zone)
+            .order_by(MaturityAssessment.assessed_on.desc(), MaturityAssessment.id.desc())
+        )
     )
-    if access.can_read_zone(entry.id, zone):
-        return list(rows)
-    return [a for a in rows if participant_of(s, a, access) is not None]
+
+
+def zone_users(s: Session, a: MaturityAssessment, access: Access) -> list[tuple[str, str]]:
+    """(email, name) of the enabled users who read the assessment's zone: whom one may invite
+    or name as an anchor (for the forms of those who manage it)."""
+    if not can_manage(access, a):
+        return []
+    out = []
+    for u in s.scalars(select(User).where(User.disabled.is_(False)).order_by(User.email)):
+        if Access(accounts.principal_of(u), access.hierarchy).can_read_zone(
+            a.territory, a.zone_code
+        ):
+            out.append((u.email, u.display_name or u.email))
+    return out
 
 
 def _managed(s: Session, assessment_id: int, ctx: Ctx) -> MaturityAssessment:
@@ -377,4 +391,5 @@ __all__ = [
     "set_status",
     "submit_scores",
     "to_objective",
+    "zone_users",
 ]
