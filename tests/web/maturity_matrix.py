@@ -51,7 +51,7 @@ def make(s: Any, entry: Any, zone: str, ctx: Any) -> dict[str, int]:
 
 
 def assessment_id(path: str, m: dict[str, int]) -> int:
-    if path.endswith(("/consensus", "/objectives")) and "{assessment_id}" in path:
+    if path.endswith(("/consensus", "/objectives", ".json")) and "{assessment_id}" in path:
         return m["consensus"]
     return m.get("blind", 0)
 
@@ -68,7 +68,7 @@ def request(
     guest = "target@test.mesocare.org"  # the matrix's TARGET: a viewer of each fresh zone
     anchor = ACCOUNTS["member" if zone == OWN else "other"][0]
     body: dict[str, Any] = {}
-    if path.endswith("/assessments"):
+    if path.endswith(("/assessments", "/maturity")):
         body = {"title": f"Assessment {n}", "assessed_on": "2026-06-01"}
     elif path.endswith("/participants"):
         body = {"email": guest, "cluster": "welfare"}
@@ -81,3 +81,7 @@ def request(
     elif path.endswith("/objectives"):
         body = {"item": "funding", "plan_id": plan_id, "anchor": anchor}
     return {"json": body} if api else {"data": {**{k: str(v) for k, v in body.items()}, **form}}
+
+
+def figure_name(path: str) -> str | None:
+    return "dots" if path.startswith("/maturity/") else None

@@ -43,6 +43,10 @@ PAGES = [
     "/plans/{plan}/export/html",
     "/plan-items/{item}/edit",
     "/plan-indicators/{indicator}",
+    "/t/leuven/z/Z01/maturity",
+    "/maturity/{assessment}",
+    "/maturity/{blind}",
+    "/t/leuven/maturity",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -71,6 +75,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "plan_items",
         "governance",
         "cases",
+        "maturity",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
@@ -184,6 +189,23 @@ def _plan(served: Served) -> dict[str, int]:
     return {"plan": pid, "item": item, "indicator": indicator}
 
 
+def _maturity(served: Served) -> dict[str, int]:
+    """The demo's assessments in Z01 (coordinator, member and viewer as its participants)."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform.demo_maturity import build_demo_assessments
+    from mesocare.services.platform.records import Ctx
+
+    p: Any = served.platform
+    clusters = {"coordinator": "care_providers", "member": "welfare", "viewer": "local_government"}
+    with p.session(write=True) as s:
+        people = [
+            (Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS[r][0]))), "t"), ACCOUNTS[r][0], k)
+            for r, k in clusters.items()
+        ]
+        ids = build_demo_assessments(s, p.entry("leuven"), "Z01", people[0][0], people)
+    return {"assessment": ids["current"], "blind": ids["blind"]}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -192,7 +214,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
     with served.platform.session(write=True) as s:  # type: ignore[attr-defined]
         A.set_language(s, A.get_user(s, ACCOUNTS["admin"][0]).id, lang, request_id="test")
-    keys = _keys(served) | _governance(served) | _plan(served)
+    keys = _keys(served) | _governance(served) | _plan(served) | _maturity(served)
     for path in PAGES:
         r = client.get(path.format(**keys))
         assert r.status_code == STATUS.get(path, 200), path
@@ -209,7 +231,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
 
 def test_every_template_is_rendered(client: TestClient, served: Served, recorded) -> None:
     login(client, ACCOUNTS["admin"][0])
-    keys = _keys(served) | _governance(served) | _plan(served)
+    keys = _keys(served) | _governance(served) | _plan(served) | _maturity(served)
     for path in PAGES:
         client.get(path.format(**keys))
     from mesocare.services.platform import accounts as A

@@ -21,7 +21,17 @@ from mesocare.web.api import maturity as maturity_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
-from mesocare.web.pages import actors, auth, cases, governance, members, plan_items, plans, zones
+from mesocare.web.pages import (
+    actors,
+    auth,
+    cases,
+    governance,
+    maturity,
+    members,
+    plan_items,
+    plans,
+    zones,
+)
 from mesocare.web.views import ViewCache
 
 #: the largest request body accepted (uploads included); beyond it: 413
@@ -75,7 +85,7 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members, plans, plan_items, governance, cases):
+    for module in (auth, zones, actors, members, plans, plan_items, governance, cases, maturity):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(plans_api.router)

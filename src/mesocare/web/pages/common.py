@@ -37,6 +37,7 @@ def zone_links(
         links.append(("actors", f"{root}/actors", _("Actors and networks")))
         links.append(("plans", f"{root}/plans", _("Action plans")))
         links.append(("governance", f"{root}/governance", _("Governance")))
+        links.append(("maturity", f"{root}/maturity", _("Maturity")))
         links.append(("history", f"{root}/history", _("Changes")))
     if w.access.can_manage_members(entry.id, zone):
         links.append(("members", f"{root}/members", _("Members and roles")))
