@@ -11,7 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from mesocare.i18n import _
+from mesocare.i18n import _, ngettext
 from mesocare.organisation.maturity import Framework
 from mesocare.organisation.maturity_records import ItemResult
 
@@ -63,19 +63,22 @@ def dot_plot(fw: Framework, results: list[ItemResult], lang: str) -> dict[str, A
     fig = go.Figure()
     clusters = sorted({d.cluster for r in ordered for d in r.dots})
     for cluster in clusters:
-        xs, ys = [], []
+        # equal ratings of one cluster on one item are one dot, larger by their number
+        counts: dict[tuple[str, int], int] = {}
         for r, label in zip(ordered, labels, strict=True):
             for d in r.dots:
                 if d.cluster == cluster:
-                    xs.append(d.score)
-                    ys.append(label)
+                    counts[(label, d.score)] = counts.get((label, d.score), 0) + 1
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=ys,
+                x=[score for (_l, score) in counts],
+                y=[label for (label, _s) in counts],
                 mode="markers",
                 name=cluster or _("no cluster"),
-                marker={"size": 11, "opacity": 0.7},
+                marker={"size": [9 + 6 * (n - 1) for n in counts.values()], "opacity": 0.7},
+                hovertext=[
+                    ngettext("{n} rating", "{n} ratings", n).format(n=n) for n in counts.values()
+                ],
             )
         )
     cons = [
