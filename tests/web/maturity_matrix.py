@@ -47,7 +47,11 @@ def make(s: Any, entry: Any, zone: str, ctx: Any) -> dict[str, int]:
     a = M.get_assessment(s, ids[1], ctx.access)
     M.set_status(s, a.id, a.version, Status.CONSENSUS, ctx)
     M.set_consensus(s, a.id, ConsensusIn(item="funding", score=2, rationale="Matrix"), ctx)
-    return {"blind": ids[0], "consensus": ids[1]}
+    from mesocare.organisation.library import PracticeCreate
+    from mesocare.services.platform import library as L
+
+    practice = L.create_practice(s, entry, zone, PracticeCreate(title="Matrix practice"), ctx)
+    return {"blind": ids[0], "consensus": ids[1], "practice": practice.id}
 
 
 def assessment_id(path: str, m: dict[str, int]) -> int:
@@ -60,6 +64,11 @@ def request(
     method: str, path: str, zone: str, plan_id: int, form: dict[str, str], n: int
 ) -> dict[str, Any] | None:
     """A valid body for a maturity route (None: not one)."""
+    if "library" in path:
+        if method == "GET":
+            return {}
+        body = {"plan_id": plan_id} if path.endswith("/adopt") else {"title": f"Practice {n}"}
+        return {"json": body} if path.startswith("/api/") else {"data": {**body, **form}}
     if "maturity" not in path:
         return None
     api = path.startswith("/api/")

@@ -274,6 +274,18 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/maturity/{assessment_id}/consensus"): Case(edit_by_id),
     ("POST", "/maturity/{assessment_id}/objectives"): Case(edit_by_id),
     ("GET", "/api/v1/maturity/frameworks"): Case(logged_in),
+    # the learning library: read across the territory, recorded by the zone, adopted into a plan
+    ("GET", T + "/library"): Case(logged_in),
+    ("GET", Z + "/library"): Case(read),
+    ("POST", Z + "/library"): Case(edit),
+    ("GET", "/library/{library_id}"): Case(logged_in),
+    ("POST", "/library/{library_id}/adopt"): Case(edit_by_id),
+    ("GET", "/api/v1/library/vocabulary"): Case(logged_in),
+    ("GET", A + "/library/practices"): Case(logged_in),
+    ("POST", A + "/zones/{zone}/library/practices"): Case(edit),
+    ("GET", A + "/zones/{zone}/library/suggested"): Case(read),
+    ("GET", "/api/v1/library/practices/{library_id}"): Case(logged_in),
+    ("POST", "/api/v1/library/practices/{library_id}/adopt"): Case(edit_by_id),
     ("GET", A + "/zones/{zone}/maturity/assessments"): Case(read),
     ("POST", A + "/zones/{zone}/maturity/assessments"): Case(edit),
     ("GET", A + "/maturity/comparison"): Case(logged_in),
@@ -555,6 +567,7 @@ def _request(
         evidence_id=pf.evidence_id,
         fmt="json" if path.startswith("/plans/") else "csv",
         assessment_id=maturity_matrix.assessment_id(path, f.maturity),
+        library_id=f.maturity.get("practice", 0),
         **f.case,
     )
     mat_kw = maturity_matrix.request(

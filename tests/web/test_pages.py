@@ -47,6 +47,10 @@ PAGES = [
     "/maturity/{assessment}",
     "/maturity/{blind}",
     "/t/leuven/maturity",
+    "/t/leuven/library",
+    "/t/leuven/library?q=huisbezoeken",
+    "/t/leuven/z/Z01/library",
+    "/library/{practice_lib}",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -76,6 +80,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "governance",
         "cases",
         "maturity",
+        "library",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
@@ -192,7 +197,10 @@ def _plan(served: Served) -> dict[str, int]:
 def _maturity(served: Served) -> dict[str, int]:
     """The demo's assessments in Z01 (coordinator, member and viewer as its participants)."""
     from mesocare.services.platform import accounts as A
-    from mesocare.services.platform.demo_maturity import build_demo_assessments
+    from mesocare.services.platform.demo_maturity import (
+        build_demo_assessments,
+        build_demo_practices,
+    )
     from mesocare.services.platform.records import Ctx
 
     p: Any = served.platform
@@ -203,7 +211,8 @@ def _maturity(served: Served) -> dict[str, int]:
             for r, k in clusters.items()
         ]
         ids = build_demo_assessments(s, p.entry("leuven"), "Z01", people[0][0], people)
-    return {"assessment": ids["current"], "blind": ids["blind"]}
+        lib = build_demo_practices(s, p.entry("leuven"), "Z01", people[0][0])
+    return {"assessment": ids["current"], "blind": ids["blind"], "practice_lib": lib[0]}
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])

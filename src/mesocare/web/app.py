@@ -17,6 +17,7 @@ from mesocare.services.platform import Platform
 from mesocare.web import errors
 from mesocare.web.api import cases as cases_api
 from mesocare.web.api import governance as governance_api
+from mesocare.web.api import library as library_api
 from mesocare.web.api import maturity as maturity_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
@@ -26,6 +27,7 @@ from mesocare.web.pages import (
     auth,
     cases,
     governance,
+    library,
     maturity,
     members,
     plan_items,
@@ -85,13 +87,25 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (auth, zones, actors, members, plans, plan_items, governance, cases, maturity):
+    for module in (
+        auth,
+        zones,
+        actors,
+        members,
+        plans,
+        plan_items,
+        governance,
+        cases,
+        maturity,
+        library,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
     app.include_router(plans_api.router)
     app.include_router(governance_api.router)
     app.include_router(cases_api.router)
     app.include_router(maturity_api.router)
+    app.include_router(library_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

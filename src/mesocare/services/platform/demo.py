@@ -139,7 +139,11 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
 def demo_maturity(platform: Platform, entry: TerritoryEntry, zone: str, emails: list[str]) -> None:
     """The demo's maturity assessments (:mod:`.demo_maturity`), once: the coordinator (care
     providers), the board member (local government) and the welfare worker (welfare)."""
-    from mesocare.services.platform.demo_maturity import already_built, build_demo_assessments
+    from mesocare.services.platform.demo_maturity import (
+        already_built,
+        build_demo_assessments,
+        build_demo_practices,
+    )
 
     with platform.session() as s:
         if already_built(s, entry, zone):
@@ -153,6 +157,7 @@ def demo_maturity(platform: Platform, entry: TerritoryEntry, zone: str, emails: 
     ]
     with platform.session(write=True) as s:
         build_demo_assessments(s, entry, zone, ctxs[0], people)
+        build_demo_practices(s, entry, zone, ctxs[0])
 
 
 #: the demo zorgraad's members: (cluster, name, organisation), synthetic people

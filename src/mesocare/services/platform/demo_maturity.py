@@ -159,3 +159,58 @@ def already_built(s: Session, entry: TerritoryEntry, zone: str) -> bool:
 
 
 __all__ = ["CONSENSUS", "SCORES", "TITLE", "already_built", "build_demo_assessments"]
+
+
+def build_demo_practices(s: Session, entry: TerritoryEntry, zone: str, ctx: Ctx) -> list[int]:
+    """Two practices of the zone (synthetic): one leading, with an outcome from the zone's
+    diagnosis when it has one; one stopped, with its lessons."""
+    from mesocare.organisation.library import Outcome, PracticeCreate, SelfRating
+    from mesocare.services.platform import library as L
+
+    d = entry.diagnosis(zone)
+    finding = (
+        d.themes.indicators.findings[0] if d is not None and d.themes.indicators.findings else None
+    )
+    outcomes = (
+        [
+            Outcome(
+                indicator=finding.indicator_id,
+                indicator_id=finding.indicator_id,
+                before=finding.value,
+                before_year=finding.reference_year - 1,
+            )
+        ]
+        if finding is not None and finding.value is not None
+        else []
+    )
+    first = PracticeCreate(
+        title="Huisbezoeken door een duo verpleegkundige en maatschappelijk werker (synthetic)",
+        themes=["older_people", "care_coordination"],
+        dimensions=["coordination", "breadth"],
+        target_group="Thuiswonende 75-plussers met een kwetsbaarheidsscore boven 4",
+        actors_resources="Thuisverpleging, OCMW, huisartsen; 0,5 VTE coördinatie",
+        what_was_done="Een verpleegkundige en een maatschappelijk werker bezoeken samen, maken een "
+        "gedeeld zorgplan met de persoon en spreken een vaste contactpersoon af.",
+        status="leading",
+        outcomes=outcomes,
+        lessons="In het eerste jaar te weinig doorverwijzingen: de huisartsen kenden het aanbod "
+        "niet. Een vaste contactpersoon per praktijk loste dat op.",
+        contacts="zorgraad@example.org",
+        self_assessment={
+            "relevance": SelfRating(rating="met"),
+            "equity": SelfRating(rating="partly", note="Anderstaligen bereiken we minder"),
+            "transferability": SelfRating(rating="met"),
+        },
+    )
+    second = PracticeCreate(
+        title="Atelier numérique pour le dossier partagé (synthetic)",
+        themes=["digital", "participation"],
+        dimensions=["digital", "empowerment"],
+        target_group="Patients chroniques et leurs aidants",
+        what_was_done="Des ateliers mensuels en bibliothèque pour ouvrir et lire son dossier.",
+        status="stopped",
+        lessons="Arrêté après six mois : trop peu de participants, horaires en journée. À refaire "
+        "le soir, avec les pharmaciens.",
+        self_assessment={"sustainability": SelfRating(rating="not_met")},
+    )
+    return [L.create_practice(s, entry, zone, p, ctx).id for p in (first, second)]
