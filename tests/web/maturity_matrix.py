@@ -10,6 +10,7 @@ from typing import Any
 from tests.platform_fixtures import ACCOUNTS
 
 OWN = "Z01"
+HSO = b"dimension,criterion_id,text,scale\nLeadership,1.1,A shared vision,0-3\n"
 
 
 def score(role: str, own: bool) -> str:
@@ -72,6 +73,9 @@ def request(
     if "maturity" not in path:
         return None
     api = path.startswith("/api/")
+    if path.endswith("/from-file"):
+        fields = {"title": f"From file {n}", "assessed_on": "2026-06-01"}
+        return {"files": {"file": ("hso.csv", HSO, "text/csv")}, "data": {**fields, **form}}
     if method == "GET":
         return {}
     guest = "target@test.mesocare.org"  # the matrix's TARGET: a viewer of each fresh zone

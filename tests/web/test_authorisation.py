@@ -265,6 +265,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     # maturity self-assessments (zone records); scores: the invited participants only
     ("GET", Z + "/maturity"): Case(read),
     ("POST", Z + "/maturity"): Case(edit),
+    ("POST", Z + "/maturity/from-file"): Case(edit),
+    ("POST", A + "/zones/{zone}/maturity/assessments/from-file"): Case(edit),
     ("GET", T + "/maturity"): Case(logged_in),
     ("GET", "/maturity/{assessment_id}"): Case(read_by_id),
     ("GET", "/maturity/{assessment_id}/figures/{name}.json"): Case(read_by_id),

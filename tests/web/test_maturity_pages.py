@@ -155,3 +155,34 @@ def test_from_blind_round_to_consensus_to_an_objective_through_the_forms(
     assert "Improve: Funding" in plan
     for c in clients.values():
         c.close()
+
+
+def test_an_hso_file_starts_an_assessment_and_a_bad_cell_is_named(served: Served, app: Any) -> None:
+    good = b"dimension;criterion_id;text;scale\nLeadership;1.1;A shared vision;0-3\n"
+    bad = good + b"People;1.1;Duplicate id;0-3\n"
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
+        login(c, ACCOUNTS["coordinator"][0])
+        tok = csrf_of(c.get("/t/leuven/z/Z01/maturity").text)
+        fields = {"title": "HSO 2026", "assessed_on": "2026-06-01", "csrf_token": tok}
+        r = c.post(
+            "/t/leuven/z/Z01/maturity/from-file",
+            data=fields,
+            files={"file": ("hso-ipchs.csv", bad, "text/csv")},
+        )
+        assert r.status_code == 422
+        assert "hso-ipchs.csv" in r.text and "criterion_id" in r.text and "row 2" in r.text
+        r = c.post(
+            "/t/leuven/z/Z01/maturity/from-file",
+            data=fields,
+            files={"file": ("hso-ipchs.csv", good, "text/csv")},
+        )
+        assert r.status_code == 303
+        page = c.get(r.headers["location"]).text
+        assert "hso-ipchs" in page and "A shared vision" not in page  # not a participant yet
+        api = c.post(
+            "/api/v1/territories/leuven/zones/Z01/maturity/assessments/from-file",
+            data={"title": "HSO", "assessed_on": "2026-06-01"},
+            files={"file": ("x.csv", bad, "text/csv")},
+            headers={"Authorization": f"Bearer {served.tokens['coordinator']}"},
+        )
+        assert api.status_code == 422 and "row 2" in api.text

@@ -52,38 +52,38 @@ def _letter(i: int) -> str:
     return out
 
 
-def _rows_csv(path: Path) -> list[dict[str, _Cell]]:
+def _rows_csv(path: Path, shown: str | Path) -> list[dict[str, _Cell]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValidationError(
-            "not UTF-8 text", file=path, row=line, expected="a UTF-8 CSV file"
+            "not UTF-8 text", file=shown, row=line, expected="a UTF-8 CSV file"
         ) from None
     first = text.splitlines()[0] if text.strip() else ""
     sep = max((",", ";", "\t"), key=first.count)
     reader = list(csv.reader(io.StringIO(text), delimiter=sep))
-    return _records(path, reader, lambda r, c: str(r))
+    return _records(shown, reader, lambda r, c: str(r))
 
 
-def _rows_xlsx(path: Path) -> list[dict[str, _Cell]]:
+def _rows_xlsx(path: Path, shown: str | Path) -> list[dict[str, _Cell]]:
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file
         raise ValidationError(
-            "not a readable XLSX workbook", file=path, expected="an .xlsx file"
+            "not a readable XLSX workbook", file=shown, expected="an .xlsx file"
         ) from None
     ws = wb.worksheets[0]
     rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
     wb.close()
     title = ws.title
-    return _records(path, rows, lambda r, c: f"{title}!{_letter(c)}{r + 1}")
+    return _records(shown, rows, lambda r, c: f"{title}!{_letter(c)}{r + 1}")
 
 
-def _records(path: Path, rows: list[list[str]], where) -> list[dict[str, _Cell]]:  # type: ignore[no-untyped-def]
+def _records(path: str | Path, rows: list[list[str]], where) -> list[dict[str, _Cell]]:  # type: ignore[no-untyped-def]
     rows = [r for r in rows if any(str(v).strip() for v in r)] if rows else []
     if not rows:
         raise ValidationError("empty file", file=path, expected="a header row and criteria")
@@ -106,7 +106,7 @@ def _records(path: Path, rows: list[list[str]], where) -> list[dict[str, _Cell]]
     return out
 
 
-def _scale(cell: _Cell, file: Path, column: str) -> list[Level]:
+def _scale(cell: _Cell, file: str | Path, column: str) -> list[Level]:
     m = RANGE.match(cell.value)
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))
@@ -125,16 +125,20 @@ def _scale(cell: _Cell, file: Path, column: str) -> list[Level]:
     )
 
 
-def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework:
-    """The framework in ``path`` (``.csv`` or ``.xlsx``), named ``name``."""
+def load_framework_file(
+    path: Path, name: str, *, source: str = "", shown_as: str | None = None
+) -> Framework:
+    """The framework in ``path`` (``.csv`` or ``.xlsx``), named ``name``; messages name the file
+    ``shown_as`` (an upload's own name) when given."""
+    shown: str | Path = shown_as or path
     if not path.is_file():
-        raise ValidationError("no such file", file=path)
+        raise ValidationError("no such file", file=shown)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError(
-            "unknown file type", file=path, found=suffix, expected=".csv or .xlsx"
+            "unknown file type", file=shown, found=suffix, expected=".csv or .xlsx"
         )
-    rows = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
+    rows = _rows_csv(path, shown) if suffix == ".csv" else _rows_xlsx(path, shown)
     scale: list[Level] | None = None
     scale_text = ""
     dims: dict[str, list[Criterion]] = {}
@@ -143,13 +147,13 @@ def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework
         for n in REQUIRED:
             if not cells[n].value:
                 raise ValidationError(
-                    "empty cell", file=path, column=n, row=cells[n].where, expected="a value"
+                    "empty cell", file=shown, column=n, row=cells[n].where, expected="a value"
                 )
         cid = cells["criterion_id"]
         if not ID.match(cid.value):
             raise ValidationError(
                 "not a criterion id",
-                file=path,
+                file=shown,
                 column="criterion_id",
                 row=cid.where,
                 found=cid.value,
@@ -158,7 +162,7 @@ def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework
         if cid.value in seen:
             raise ValidationError(
                 "criterion id given twice",
-                file=path,
+                file=shown,
                 column="criterion_id",
                 row=cid.where,
                 found=cid.value,
@@ -167,11 +171,11 @@ def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework
         seen.add(cid.value)
         sc = cells["scale"]
         if scale is None:
-            scale, scale_text = _scale(sc, path, "scale"), sc.value
+            scale, scale_text = _scale(sc, shown, "scale"), sc.value
         elif sc.value != scale_text:
             raise ValidationError(
                 "a different scale from the first row's",
-                file=path,
+                file=shown,
                 column="scale",
                 row=sc.where,
                 found=sc.value,
@@ -187,7 +191,7 @@ def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework
             if not 0 < importance <= 10:
                 raise ValidationError(
                     "not an importance",
-                    file=path,
+                    file=shown,
                     column="importance",
                     row=imp.where,
                     found=imp.value,
@@ -196,7 +200,7 @@ def load_framework_file(path: Path, name: str, *, source: str = "") -> Framework
         text = cells["text"]
         if len(text.value) > 2000 or len(cells["dimension"].value) > 2000:
             raise ValidationError(
-                "text too long", file=path, column="text", row=text.where, expected="≤ 2000 chars"
+                "text too long", file=shown, column="text", row=text.where, expected="≤ 2000 chars"
             )
         dims.setdefault(cells["dimension"].value, []).append(
             Criterion(id=cid.value, text=Text.same(text.value), importance=importance)

@@ -164,7 +164,13 @@ __all__ = ["CONSENSUS", "SCORES", "TITLE", "already_built", "build_demo_assessme
 def build_demo_practices(s: Session, entry: TerritoryEntry, zone: str, ctx: Ctx) -> list[int]:
     """Two practices of the zone (synthetic): one leading, with an outcome from the zone's
     diagnosis when it has one; one stopped, with its lessons."""
-    from mesocare.organisation.library import Outcome, PracticeCreate, SelfRating
+    from mesocare.organisation.library import (
+        Outcome,
+        PracticeCreate,
+        PracticeStatus,
+        Rating,
+        SelfRating,
+    )
     from mesocare.services.platform import library as L
 
     d = entry.diagnosis(zone)
@@ -191,15 +197,15 @@ def build_demo_practices(s: Session, entry: TerritoryEntry, zone: str, ctx: Ctx)
         actors_resources="Thuisverpleging, OCMW, huisartsen; 0,5 VTE coördinatie",
         what_was_done="Een verpleegkundige en een maatschappelijk werker bezoeken samen, maken een "
         "gedeeld zorgplan met de persoon en spreken een vaste contactpersoon af.",
-        status="leading",
+        status=PracticeStatus("leading"),
         outcomes=outcomes,
         lessons="In het eerste jaar te weinig doorverwijzingen: de huisartsen kenden het aanbod "
         "niet. Een vaste contactpersoon per praktijk loste dat op.",
         contacts="zorgraad@example.org",
         self_assessment={
-            "relevance": SelfRating(rating="met"),
-            "equity": SelfRating(rating="partly", note="Anderstaligen bereiken we minder"),
-            "transferability": SelfRating(rating="met"),
+            "relevance": SelfRating(rating=Rating("met")),
+            "equity": SelfRating(rating=Rating("partly"), note="Anderstaligen bereiken we minder"),
+            "transferability": SelfRating(rating=Rating("met")),
         },
     )
     second = PracticeCreate(
@@ -208,9 +214,9 @@ def build_demo_practices(s: Session, entry: TerritoryEntry, zone: str, ctx: Ctx)
         dimensions=["digital", "empowerment"],
         target_group="Patients chroniques et leurs aidants",
         what_was_done="Des ateliers mensuels en bibliothèque pour ouvrir et lire son dossier.",
-        status="stopped",
+        status=PracticeStatus("stopped"),
         lessons="Arrêté après six mois : trop peu de participants, horaires en journée. À refaire "
         "le soir, avec les pharmaciens.",
-        self_assessment={"sustainability": SelfRating(rating="not_met")},
+        self_assessment={"sustainability": SelfRating(rating=Rating("not_met"))},
     )
     return [L.create_practice(s, entry, zone, p, ctx).id for p in (first, second)]

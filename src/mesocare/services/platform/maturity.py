@@ -53,6 +53,31 @@ CONSENSUS_FIELDS = ("assessment_id", "item", "score", "rationale", "importance",
 ORDER = (Status.BLIND, Status.CONSENSUS, Status.CLOSED)
 
 
+#: the largest framework file accepted (a few hundred criteria fit in far less)
+MAX_FRAMEWORK_BYTES = 2_000_000
+
+
+def framework_from_upload(data: bytes, filename: str) -> Framework:
+    """A framework from an uploaded CSV or XLSX (layout: :mod:`mesocare.organisation.
+    maturity_file`), named after the file; bad cells are refused by name."""
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from mesocare.errors import TooLargeError
+    from mesocare.organisation.maturity_file import load_framework_file
+
+    if len(data) > MAX_FRAMEWORK_BYTES:
+        raise TooLargeError(_("the file is too large"), file=filename)
+    base = Path(filename or "framework.csv").name
+    suffix = Path(base).suffix.lower()
+    name = re.sub(r"[^a-z0-9._-]+", "-", Path(base).stem.lower()).strip("-.") or "framework"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        return load_framework_file(path, name[:80], source=f"user file {base}", shown_as=base)
+
+
 def framework_of(a: MaturityAssessment) -> Framework:
     return Framework.model_validate(a.framework)
 

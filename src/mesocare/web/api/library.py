@@ -85,7 +85,9 @@ def get_practice(w: Annotated[Web, Depends(web)], library_id: RecordId) -> Pract
         return L.public(s, L.get_practice(s, library_id, w.access))
 
 
-@router.post("/library/practices/{library_id}/adopt", status_code=201, dependencies=CSRF, responses=ERRORS)
+@router.post(
+    "/library/practices/{library_id}/adopt", status_code=201, dependencies=CSRF, responses=ERRORS
+)
 def adopt(w: Annotated[Web, Depends(web)], library_id: RecordId, data: AdoptIn) -> Adoption:
     """Draft actions in a plan of one's zone; the practice records who adopted it."""
     w.require_login()

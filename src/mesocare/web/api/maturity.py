@@ -5,9 +5,10 @@ is blind no route gives anyone's scores but the asker's own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel
 
 from mesocare.organisation.maturity import SHIPPED, Framework, load_shipped
@@ -68,6 +69,38 @@ def create_assessment(
     entry = w.platform.entry(territory)
     with w.platform.session(write=True) as s:
         return V.public(s, M.create_assessment(s, entry, zone, data, _ctx(w)))
+
+
+@router.post(
+    Z + "/from-file",
+    status_code=201,
+    dependencies=CSRF,
+    responses={**ERRORS, 413: {"description": "Too large", **PROBLEM}},
+)
+async def create_from_file(
+    w: Annotated[Web, Depends(web)],
+    territory: str,
+    zone: str,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(min_length=1, max_length=300)],
+    assessed_on: Annotated[dt.date, Form()],
+) -> AssessmentPublic:
+    """A new assessment on a framework from a CSV or XLSX file (e.g. one's copy of the HSO
+    criteria; layout in docs/maturity.md); a bad cell is refused by name (422)."""
+    w.require_login()
+    entry = w.platform.entry(territory)
+    data = await file.read(M.MAX_FRAMEWORK_BYTES + 1)
+    fw = M.framework_from_upload(data, file.filename or "framework.csv")
+    with w.platform.session(write=True) as s:
+        a = M.create_assessment(
+            s,
+            entry,
+            zone,
+            AssessmentCreate(title=title, assessed_on=assessed_on),
+            _ctx(w),
+            framework=fw,
+        )
+        return V.public(s, a)
 
 
 @router.get(A, responses=ERRORS)

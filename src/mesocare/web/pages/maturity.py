@@ -164,6 +164,41 @@ async def assessment_create(
     return RedirectResponse(f"/maturity/{aid}?message=created", status_code=303)
 
 
+@router.post("/t/{territory}/z/{zone}/maturity/from-file", dependencies=CSRF)
+async def assessment_from_file(
+    request: Request, w: Annotated[Web, Depends(web)], territory: str, zone: str
+) -> Response:
+    """An assessment on a framework from the user's file (CSV or XLSX: docs/maturity.md)."""
+    w.require_login()
+    entry = w.platform.entry(territory)
+    entry.require_zone(zone)
+    w.require(w.access.can_edit_records(entry.id, zone))
+    form = await request.form()
+    upload = form.get("file")
+    values = _form(form, "title", "assessed_on")
+    try:
+        data = AssessmentCreate.model_validate(values)
+    except PydanticError as exc:
+        return _list_page(w, entry, zone, error=_invalid(exc), status=422)
+    if upload is None or isinstance(upload, str):
+        return _list_page(w, entry, zone, error=_("Please choose a file."), status=422)
+    raw = await upload.read(M.MAX_FRAMEWORK_BYTES + 1)
+    name = upload.filename or "framework.csv"
+
+    def save() -> int:
+        fw = M.framework_from_upload(raw, name)
+        with w.platform.session(write=True) as s:
+            return M.create_assessment(s, entry, zone, data, _ctx(w), framework=fw).id
+
+    try:
+        aid = await run_in_threadpool(save)
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except MesocareError as exc:
+        return _list_page(w, entry, zone, error=str(exc), status=422)
+    return RedirectResponse(f"/maturity/{aid}?message=created", status_code=303)
+
+
 # ----- one assessment --------------------------------------------------------------------------
 def _page(
     w: Web, aid: int, *, message: str = "", error: str | None = None, status: int = 200
