@@ -98,3 +98,18 @@ def request(
 
 def figure_name(path: str) -> str | None:
     return "dots" if path.startswith("/maturity/") else None
+
+
+def needed(path: str) -> bool:
+    return "maturity" in path or "library" in path
+
+
+def make_for(served: Any, zone: str) -> dict[str, int]:
+    """:func:`make` in its own transaction, as the admin."""
+    from mesocare.services.platform import accounts as Acc
+    from mesocare.services.platform.records import Ctx
+
+    p = served.platform
+    with p.session(write=True) as s:
+        admin = p.access(Acc.principal_of(Acc.get_user(s, ACCOUNTS["admin"][0])))
+        return make(s, p.entry("leuven"), zone, Ctx(admin, "matrix"))

@@ -426,7 +426,6 @@ def _fresh(served: Served, zone: str, n: int) -> Fixture:
             practice,
             _plan(s, entry, zone, S.Ctx(system, "matrix")),
             *_governance(s, entry, zone, S.Ctx(system, "m")),
-            maturity=maturity_matrix.make(s, entry, zone, S.Ctx(system, "m")),
         )
 
 
@@ -548,6 +547,8 @@ def _request(
 ) -> dict[str, Any]:
     """The path with its parameters, and a valid body for the route."""
     pf = f.plan
+    if maturity_matrix.needed(path):  # made only for the routes that need them
+        f.maturity = maturity_matrix.make_for(served, f.zone)
     url = path.format(
         territory="leuven",
         zone=f.zone,
