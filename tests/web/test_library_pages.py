@@ -55,6 +55,9 @@ def test_search_record_and_adopt_through_the_pages(served: Served, app: Any) -> 
         page = c.get(f"/library/{ids[0]}").text
         assert ACCOUNTS["other"][0] in page
         # recording a practice in one's own zone, with a self-assessment
+        form = c.get("/t/leuven/z/Z02/library").text
+        options = form.split('name="outcome_indicator">')[1].split("</select>")[0]
+        indicator = options.split('<option value="')[2].split('"')[0]
         r = c.post(
             "/t/leuven/z/Z02/library",
             data={
@@ -62,12 +65,15 @@ def test_search_record_and_adopt_through_the_pages(served: Served, app: Any) -> 
                 "themes": ["vulnerable_groups"],
                 "status": "emerging",
                 "bpp-equity": "met",
+                "outcome_indicator": indicator,
+                "outcome_before": "1",
                 "csrf_token": tok,
             },
         )
         assert r.status_code == 303, r.text
         page = c.get(r.headers["location"]).text
         assert "Buurtteam" in page and "Equity: met" in page
+        assert "Mesocare zone diagnosis" in page  # the outcome's "after" is the zone's finding
         assert (
             c.post("/t/leuven/z/Z01/library", data={"title": "x", "csrf_token": tok}).status_code
             == 403

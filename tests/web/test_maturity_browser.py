@@ -73,7 +73,7 @@ def test_three_participants_from_blind_round_to_a_plan_objective(browser, live) 
     co.goto("/t/leuven/z/Z01")
     co.get_by_role("link", name="Maturity").click()
     assert co.locator("h1").inner_text().startswith("Maturity of")
-    co.get_by_label("Title").fill("Self-assessment spring 2026")
+    co.locator("#start").get_by_label("Title").fill("Self-assessment spring 2026")
     with co.expect_navigation():
         co.get_by_role("button", name="Start the assessment").click()
     aid = int(re.search(r"/maturity/(\d+)", co.url).group(1))  # type: ignore[union-attr]
@@ -134,6 +134,23 @@ def test_three_participants_from_blind_round_to_a_plan_objective(browser, live) 
     pages["member"].goto(f"/maturity/{aid}")
     _draw_every_figure(pages["member"])
     shots.take(pages["member"], "7-member-results")
+    # the learning library: the zone's practices, one practice with its lessons
+    from tests.services.records.test_plans import ctx as record_ctx
+
+    from mesocare.services.platform.demo_maturity import build_demo_practices
+
+    with live.served.platform.session(write=True) as s:
+        build_demo_practices(
+            s, live.served.platform.entry("leuven"), "Z01", record_ctx(live.served, "coordinator")
+        )
+    co.goto("/t/leuven/z/Z01")
+    co.get_by_role("link", name="Practices").click()
+    _not_too_wide(co)
+    shots.take(co, "8-zone-practices")
+    co.goto("/t/leuven/library?q=pharmaciens")
+    co.locator("table.practices a").first.click()
+    assert "Arrêté après six mois" in co.content()
+    shots.take(co, "9-practice")
     assert not console.problems(), console.problems()
     with live.served.platform.session() as s:  # the anchor carries it
         from mesocare.services.platform import plans as P

@@ -107,6 +107,21 @@ def outcome_from_diagnosis(
     )
 
 
+def finding_choices(entry: TerritoryEntry, zone: str) -> list[tuple[str, str]]:
+    """(indicator id, label in the current language) of the zone's findings with a value: the
+    indicators an outcome may take its "after" from (empty while the diagnosis is computed)."""
+    d = entry.diagnosis(zone)
+    if d is None:
+        return []
+    labels = {x.id: x.label for x in d.definitions}
+    seen: dict[str, str] = {}
+    for t in d.themes.present():
+        for f in t.findings:
+            if f.value is not None and f.indicator_id not in seen:
+                seen[f.indicator_id] = _(labels.get(f.indicator_id, f.indicator_id))
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
 def _filled(entry: TerritoryEntry, zone: str, data: PracticeCreate) -> PracticeCreate:
     """Outcomes naming a finding without an "after": the after from the diagnosis."""
     out = []

@@ -68,6 +68,8 @@ class LibraryPage(Page):
         default_factory=list
     )
     names: dict[str, str] = field(default_factory=dict)
+    #: (indicator id, label) of the zone's findings, for an outcome
+    findings: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +151,7 @@ def _zone_page(
         can_record=w.access.can_edit_records(entry.id, zone),
         suggestions=suggestions,
         names={z: entry.unit_name(z) for z in entry.zones},
+        findings=L.finding_choices(entry, zone),
         **_common(w),
     )
     page.error = error
@@ -199,9 +202,10 @@ async def practice_create(
         if one(f"bpp-{c.key}")
     }
     if one("outcome_indicator"):
+        labels = dict(L.finding_choices(entry, zone))
         values["outcomes"] = [
             {
-                "indicator": one("outcome_indicator"),
+                "indicator": labels.get(one("outcome_indicator"), one("outcome_indicator")),
                 "indicator_id": one("outcome_indicator"),
                 "before": one("outcome_before") or None,
             }
