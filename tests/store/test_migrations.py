@@ -14,6 +14,7 @@ from mesocare.errors import MesocareError
 from mesocare.store import Database
 from mesocare.store.db import alembic_config
 from mesocare.store.models import Base
+from mesocare.store.models_learning import mapped_name
 
 
 @pytest.mark.postgres
@@ -21,7 +22,10 @@ def test_models_and_migrations_agree(db_url: str) -> None:
     db = Database(db_url)
     db.migrate()
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        # the full-text objects of practices (SQLite's FTS5 table and its shadow tables,
+        # PostgreSQL's GIN index) are hand-written in migration 0007 and not mapped: left out
+        ctx = MigrationContext.configure(conn, opts={"include_name": mapped_name})
+        diff = compare_metadata(ctx, Base.metadata)
     db.dispose()
     assert diff == [], f"the models differ from the migrations: {diff}"
 

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.platform_fixtures import ACCOUNTS, PASSWORD, Served, csrf_of, login
+from tests.web import maturity_matrix
+from tests.web.maturity_matrix import score
 
 ROLES = ("admin", "analyst", "coordinator", "member", "viewer")
 #: a world café participant: no account, a token of a workshop of the own zone (in its own
@@ -322,6 +324,41 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/cafe/w/{workshop_id}"): Case(no_token, participant=participant_own),
     ("GET", "/cafe/w/{workshop_id}/live.json"): Case(no_token, participant=participant_own),
     ("POST", "/cafe/w/{workshop_id}/pad"): Case(no_token, participant=participant_own),
+    # maturity self-assessments (zone records); scores: the invited participants only
+    ("GET", Z + "/maturity"): Case(read),
+    ("POST", Z + "/maturity"): Case(edit),
+    ("POST", Z + "/maturity/from-file"): Case(edit),
+    ("POST", A + "/zones/{zone}/maturity/assessments/from-file"): Case(edit),
+    ("GET", T + "/maturity"): Case(logged_in),
+    ("GET", "/maturity/{assessment_id}"): Case(read_by_id),
+    ("GET", "/maturity/{assessment_id}/figures/{name}.json"): Case(read_by_id),
+    ("POST", "/maturity/{assessment_id}/participants"): Case(edit_by_id),
+    ("POST", "/maturity/{assessment_id}/scores"): Case(score),
+    ("POST", "/maturity/{assessment_id}/status"): Case(edit_by_id),
+    ("POST", "/maturity/{assessment_id}/consensus"): Case(edit_by_id),
+    ("POST", "/maturity/{assessment_id}/objectives"): Case(edit_by_id),
+    ("GET", "/api/v1/maturity/frameworks"): Case(logged_in),
+    # the learning library: read across the territory, recorded by the zone, adopted into a plan
+    ("GET", T + "/library"): Case(logged_in),
+    ("GET", Z + "/library"): Case(read),
+    ("POST", Z + "/library"): Case(edit),
+    ("GET", "/library/{library_id}"): Case(logged_in),
+    ("POST", "/library/{library_id}/adopt"): Case(edit_by_id),
+    ("GET", "/api/v1/library/vocabulary"): Case(logged_in),
+    ("GET", A + "/library/practices"): Case(logged_in),
+    ("POST", A + "/zones/{zone}/library/practices"): Case(edit),
+    ("GET", A + "/zones/{zone}/library/suggested"): Case(read),
+    ("GET", "/api/v1/library/practices/{library_id}"): Case(logged_in),
+    ("POST", "/api/v1/library/practices/{library_id}/adopt"): Case(edit_by_id),
+    ("GET", A + "/zones/{zone}/maturity/assessments"): Case(read),
+    ("POST", A + "/zones/{zone}/maturity/assessments"): Case(edit),
+    ("GET", A + "/maturity/comparison"): Case(logged_in),
+    ("GET", "/api/v1/maturity/assessments/{assessment_id}"): Case(read_by_id),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/participants"): Case(edit_by_id),
+    ("PUT", "/api/v1/maturity/assessments/{assessment_id}/scores"): Case(score),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/status"): Case(edit_by_id),
+    ("PUT", "/api/v1/maturity/assessments/{assessment_id}/consensus"): Case(edit_by_id),
+    ("POST", "/api/v1/maturity/assessments/{assessment_id}/objectives"): Case(edit_by_id),
 }
 
 TARGET = "target@test.mesocare.org"
@@ -349,6 +386,8 @@ class Fixture:
     grid: dict[str, Any] = field(default_factory=dict)
     #: a running world café: its ids, versions, join secret and a participant's token
     cafe: dict[str, Any] | None = None
+    #: a blind assessment and one in its consensus round (tests/web/maturity_matrix.py)
+    maturity: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -669,6 +708,8 @@ def _request(
 ) -> dict[str, Any]:
     """The path with its parameters, and a valid body for the route."""
     pf = f.plan
+    if maturity_matrix.needed(path):  # made only for the routes that need them
+        f.maturity = maturity_matrix.make_for(served, f.zone)
     url = path.format(
         territory="leuven",
         zone=f.zone,
@@ -679,7 +720,8 @@ def _request(
         meeting_id=f.meeting_id,
         decision_id=f.decision_id,
         index=0,
-        name="timeline" if path.startswith("/plans/") else "web.css",
+        name=maturity_matrix.figure_name(path)
+        or ("timeline" if path.startswith("/plans/") else "web.css"),
         practice_id=f.practice_id,
         person_id="1",
         plan_id=pf.plan_id,
@@ -688,12 +730,19 @@ def _request(
         actual_id=pf.submitted_id if path.endswith("/review") else pf.draft_id,
         evidence_id=pf.evidence_id,
         fmt="json" if path.startswith("/plans/") else "csv",
+        assessment_id=maturity_matrix.assessment_id(path, f.maturity),
+        library_id=f.maturity.get("practice", 0),
         **f.case,
         **_ids(path, f),
     )
     if "/grid" in path or path.startswith("/w/"):
         form = {"csrf_token": csrf or ""}
         return {"method": method, "url": url, **_grid_request(method, path, f, form)}
+    mat_kw = maturity_matrix.request(
+        method, path, f.zone, pf.plan_id, {"csrf_token": csrf or ""}, n
+    )
+    if mat_kw is not None:
+        return {"method": method, "url": url, **mat_kw}
     plan_kw = _plan_request(method, path, f, csrf, n, served)
     if plan_kw is not None:
         return {"method": method, "url": url, **plan_kw}

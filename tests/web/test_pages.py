@@ -60,6 +60,14 @@ PAGES = [
     "/workshops/{cafe_workshop}/summary",
     "/cafe/{secret}",
     "/cafe/w/{cafe_workshop}",
+    "/t/leuven/z/Z01/maturity",
+    "/maturity/{assessment}",
+    "/maturity/{blind}",
+    "/t/leuven/maturity",
+    "/t/leuven/library",
+    "/t/leuven/library?q=huisbezoeken",
+    "/t/leuven/z/Z01/library",
+    "/library/{practice_lib}",
     "/nowhere",
 ]
 #: pages that answer otherwise than 200: absent, and a case of someone else's team (its 403 page
@@ -93,6 +101,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
         "grid_workshop",
         "workshops",
         "cafe",
+        "maturity",
+        "library",
     ):
         mod = __import__(f"mesocare.web.pages.{module}", fromlist=["render"])
         monkeypatch.setattr(mod, "render", spy)
@@ -263,6 +273,27 @@ def _cafe(served: Served, client: TestClient, lang: str) -> dict[str, object]:
     return {"cafe_workshop": w.id, "secret": secret}
 
 
+def _maturity(served: Served) -> dict[str, int]:
+    """The demo's assessments in Z01 (coordinator, member and viewer as its participants)."""
+    from mesocare.services.platform import accounts as A
+    from mesocare.services.platform.demo_maturity import (
+        build_demo_assessments,
+        build_demo_practices,
+    )
+    from mesocare.services.platform.records import Ctx
+
+    p: Any = served.platform
+    clusters = {"coordinator": "care_providers", "member": "welfare", "viewer": "local_government"}
+    with p.session(write=True) as s:
+        people = [
+            (Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS[r][0]))), "t"), ACCOUNTS[r][0], k)
+            for r, k in clusters.items()
+        ]
+        ids = build_demo_assessments(s, p.entry("leuven"), "Z01", people[0][0], people)
+        lib = build_demo_practices(s, p.entry("leuven"), "Z01", people[0][0])
+    return {"assessment": ids["current"], "blind": ids["blind"], "practice_lib": lib[0]}
+
+
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_every_page_renders(client: TestClient, served: Served, recorded, lang: str) -> None:
     login(client, ACCOUNTS["admin"][0])
@@ -276,6 +307,7 @@ def test_every_page_renders(client: TestClient, served: Served, recorded, lang: 
         | _governance(served)
         | _plan(served)
         | _grid(served)
+        | _maturity(served)
         | _cafe(served, client, lang)
     )
     for path in PAGES:
@@ -299,6 +331,7 @@ def test_every_template_is_rendered(client: TestClient, served: Served, recorded
         | _governance(served)
         | _plan(served)
         | _grid(served)
+        | _maturity(served)
         | _cafe(served, client, "en")
     )
     for path in PAGES:

@@ -13,5 +13,6 @@ from mesocare.store import models_cases  # noqa: F401  (isort: skip)
 from mesocare.store import models_plans  # noqa: F401  (isort: skip)
 from mesocare.store import models_grid  # noqa: F401  (isort: skip)
 from mesocare.store import models_workshops  # noqa: F401  (isort: skip)
+from mesocare.store import models_learning  # noqa: F401  (isort: skip)
 
 __all__ = ["Database", "default_url"]

@@ -18,6 +18,8 @@ from mesocare.web import errors
 from mesocare.web.api import cases as cases_api
 from mesocare.web.api import governance as governance_api
 from mesocare.web.api import grid as grid_api
+from mesocare.web.api import library as library_api
+from mesocare.web.api import maturity as maturity_api
 from mesocare.web.api import plans as plans_api
 from mesocare.web.api import v1
 from mesocare.web.middleware import PlatformMiddleware
@@ -30,6 +32,8 @@ from mesocare.web.pages import (
     governance_meetings,
     grid,
     grid_workshop,
+    library,
+    maturity,
     members,
     plan_items,
     plans,
@@ -97,12 +101,18 @@ def create_app(
         plans,
         plan_items,
         governance,
-        governance_meetings,
+        cafe,
         cases,
+        governance,
+        governance_meetings,
         grid,
         grid_workshop,
+        library,
+        maturity,
+        members,
+        plan_items,
+        plans,
         workshops,
-        cafe,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(v1.router)
@@ -110,6 +120,8 @@ def create_app(
     app.include_router(governance_api.router)
     app.include_router(cases_api.router)
     app.include_router(grid_api.router)
+    app.include_router(maturity_api.router)
+    app.include_router(library_api.router)
     errors.install(app)
     app.add_middleware(PlatformMiddleware, max_body=max_body, secure=secure_cookies)
     _problem_schema(app)

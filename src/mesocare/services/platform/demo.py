@@ -140,7 +140,32 @@ def prepare(platform: Platform, territory: str, zone: str = "Z01") -> list[DemoA
     from mesocare.services.platform.demo_workshop import prepare_workshop
 
     prepare_workshop(platform, entry.id, zone, accounts[2].email)
+    demo_maturity(platform, entry, zone, [accounts[2].email, accounts[4].email, accounts[5].email])
     return accounts
+
+
+def demo_maturity(platform: Platform, entry: TerritoryEntry, zone: str, emails: list[str]) -> None:
+    """The demo's maturity assessments (:mod:`.demo_maturity`), once: the coordinator (care
+    providers), the board member (local government) and the welfare worker (welfare)."""
+    from mesocare.services.platform.demo_maturity import (
+        already_built,
+        build_demo_assessments,
+        build_demo_practices,
+    )
+
+    with platform.session() as s:
+        if already_built(s, entry, zone):
+            return
+        ctxs = [S.Ctx(platform.access(A.principal_of(A.get_user(s, e))), "demo") for e in emails]
+    people = [
+        (c, e, k)
+        for c, e, k in zip(
+            ctxs, emails, ("care_providers", "local_government", "welfare"), strict=True
+        )
+    ]
+    with platform.session(write=True) as s:
+        build_demo_assessments(s, entry, zone, ctxs[0], people)
+        build_demo_practices(s, entry, zone, ctxs[0])
 
 
 #: the demo zorgraad's members: (cluster, name, organisation), synthetic people

@@ -38,6 +38,8 @@ def zone_links(
         links.append(("plans", f"{root}/plans", _("Action plans")))
         links.append(("governance", f"{root}/governance", _("Governance")))
         links.append(("workshops", f"{root}/workshops", _("Case workshops")))
+        links.append(("maturity", f"{root}/maturity", _("Maturity")))
+        links.append(("library", f"{root}/library", _("Practices")))
         links.append(("history", f"{root}/history", _("Changes")))
     if w.access.can_manage_members(entry.id, zone):
         links.append(("members", f"{root}/members", _("Members and roles")))
