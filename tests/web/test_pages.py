@@ -267,7 +267,7 @@ def _cafe(served: Served, client: TestClient, lang: str) -> dict[str, object]:
         w = WS.next_round(s, w.id, w.version, c)
         R.write_pad(s, R.guest(s, tokens[0]), w.id, W.PadIn(version=1, text="Punt een"))
         for pt in H.harvest_pad(s, WS.pads(s, w.id)[0].id, c):
-            H.point_to(s, pt.id, W.PointTo(version=1, destination="grid"), c)
+            H.point_to(s, pt.id, W.PointTo(version=1, destination="library"), c, p.entry("leuven"))
         H.add_point(s, w.id, W.PointIn(text="Boodschap"), c)
     client.cookies.set("mc_cafe", tokens[0])
     return {"cafe_workshop": w.id, "secret": secret}

@@ -121,6 +121,9 @@ def test_a_cafe_runs_from_the_phones_through_two_rounds(served: Served, app: Any
         f"/workshops/{wid}/points/{point}/to",
         {"csrf_token": csrf, "version": "1", "destination": "library"},
     )
+    page = c.get(f"/workshops/{wid}").text
+    practice = re.search(r'href="/library/(\d+)"', page).group(1)  # type: ignore[union-attr]
+    assert "Schulden eerst" in c.get(f"/library/{practice}").text  # the first point
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     _post(c, f"/workshops/{wid}/next", {"csrf_token": csrf, "version": version})
     assert "De workshop is voorbij" in phones[2].get(f"/cafe/w/{wid}").text

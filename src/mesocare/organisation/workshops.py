@@ -39,8 +39,9 @@ class Status(StrEnum):
 class Destination(StrEnum):
     CASE_ACTION = "case_action"
     PLAN_ITEM = "plan_item"
-    #: kept for the analysis grid and the practice library (those features do not exist yet)
+    #: a cell of one of the zone's analysis grid cases (a new dated version of the case)
     GRID = "grid"
+    #: a practice of the zone in the learning library (status "emerging")
     LIBRARY = "library"
 
 
@@ -104,6 +105,9 @@ class PointTo(_In):
     destination: Destination
     #: the plan to add an objective to (for ``plan_item``)
     plan_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    #: the grid case and the dimension whose cell the point is added to (for ``grid``)
+    grid_case_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    dimension: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class SeatOut(BaseModel):

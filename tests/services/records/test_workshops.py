@@ -1,7 +1,7 @@
 """World café workshops on the platform: a case study drawn from a case without its identifying
 details, tables and hosts, rounds with the rotation plan, participants' tokens and their pads,
-the harvest turned into a case action and a plan objective, and no workshop text in the audit
-log or the logs."""
+the harvest turned into a case action, a plan objective, a grid cell and a library practice, and
+no workshop text in the audit log or the logs."""
 
 from __future__ import annotations
 
@@ -24,14 +24,19 @@ from mesocare.organisation import workshops as W
 from mesocare.organisation.plans import PlanCreate
 from mesocare.services.platform import case_changes as CC
 from mesocare.services.platform import cases as C
+from mesocare.services.platform import grid as G
+from mesocare.services.platform import library as L
 from mesocare.services.platform import plans as P
 from mesocare.services.platform import workshop_harvest as H
 from mesocare.services.platform import workshop_room as R
 from mesocare.services.platform import workshops as S
 from mesocare.store.models import AuditRow
+from mesocare.store.models_grid import GridCaseVersion
+from mesocare.store.models_learning import Practice
 from mesocare.store.models_workshops import Workshop
 
 from .test_cases import ctx
+from .test_grid import new_case, save
 
 GOAL = "Weer zelf boodschappen doen"
 PROBLEM = "Schulden bij de energieleverancier"
@@ -184,6 +189,7 @@ def test_two_rounds_with_phones_pads_kept_and_harvest_turned_into_records(
     with p.session(write=True) as s, pytest.raises(PermissionDeniedError):
         R.write_pad(s, guests[0], wid, W.PadIn(version=1, text="late"))
     # harvest: a point per line; one to the case, one to a plan of the zone, one to the grid
+    grid_case = new_case(served, title="ELZ")
     with p.session(write=True) as s:
         points = H.harvest_pad(s, pad.id, coord)
         assert [x.text for x in points] == ["Schulden eerst", "Huisarts en OCMW samen"]
@@ -201,7 +207,10 @@ def test_two_rounds_with_phones_pads_kept_and_harvest_turned_into_records(
         b = H.point_to(
             s, points[1].id, W.PointTo(version=1, destination="plan_item", plan_id=plan.id), coord
         )
-        c = H.point_to(s, take.id, W.PointTo(version=1, destination="grid"), coord)
+        to_grid = W.PointTo(
+            version=1, destination="grid", grid_case_id=grid_case, dimension="values"
+        )
+        c = H.point_to(s, take.id, to_grid, coord)
         plan_items = [i.title for i in P.items(s, plan.id)]
     assert (a.destination, b.destination, c.destination) == ("case_action", "plan_item", "grid")
     assert plan_items == ["Huisarts en OCMW samen"]
@@ -242,3 +251,66 @@ def test_only_a_workshop_drawn_from_a_case_adds_an_action_and_links_expire(
     assert type(e.value).__name__ == "NotFoundError"
     with p.session(write=True) as s, pytest.raises(PermissionDeniedError):
         S.next_round(s, wid, 1, ctx(served, ACCOUNTS["member"][0]))
+
+
+def test_a_point_becomes_a_grid_cell_or_a_library_practice_once(served: Served) -> None:
+    wid = _workshop(served)
+    p: Any = served.platform
+    coord = ctx(served, COORD)
+    entry = p.entry("leuven")
+    ours = new_case(served, title="Our zone")
+    save(served, ours, facilitators="A shared agenda")
+    theirs = new_case(served, role="admin", zone="Z02", title="Another zone")
+    unattached = new_case(served, zone=None, title="Example")
+    with p.session(write=True) as s:
+        a, b, c = (H.add_point(s, wid, W.PointIn(text=x), coord) for x in ("One", "Two", "Three"))
+        cases, dims = H.grid_targets(s, wid, coord, "nl")
+    assert cases == [(ours, "Our zone")]  # not another zone's, not one outside every zone
+    assert ("facilitators", "Hefbomen") in dims
+
+    def refused(pt: int, **kw: Any) -> str:
+        with p.session(write=True) as s, pytest.raises(Exception) as e:
+            H.point_to(s, pt, W.PointTo(version=1, **kw), coord, entry)
+        return type(e.value).__name__
+
+    assert refused(a.id, destination="grid", dimension="values") == "ValidationError"
+    assert refused(a.id, destination="grid", grid_case_id=ours) == "ValidationError"
+    assert refused(a.id, destination="grid", grid_case_id=ours, dimension="nope") == (
+        "ValidationError"
+    )
+    # another zone's case is not even seen by this zone's coordinator
+    assert refused(a.id, destination="grid", grid_case_id=theirs, dimension="values") == (
+        "NotFoundError"
+    )
+    assert refused(a.id, destination="grid", grid_case_id=unattached, dimension="values") == (
+        "ValidationError"
+    )
+    with p.session(write=True) as s:
+        H.point_to(s, b.id, W.PointTo(version=1, destination="library"), coord, entry)
+        with pytest.raises(ValidationError):  # the territory is needed for a practice
+            H.point_to(s, c.id, W.PointTo(version=1, destination="library"), coord)
+    with p.session(write=True) as s:
+        to = W.PointTo(version=1, destination="grid", grid_case_id=ours, dimension="facilitators")
+        got = H.point_to(s, a.id, to, coord)
+        assert (got.destination, got.target_id) == ("grid", ours)
+        case = G.get_case(s, ours, coord.access)
+        cells = G.cells_of(G.case_version(s, case))
+        assert cells["facilitators"].text == "A shared agenda\nOne"
+        assert "Casusworkshop" in G.case_version(s, case).note
+        practice = L.get_practice(
+            s, S.out(s, s.get_one(Workshop, wid)).points[1].target_id or 0, coord.access
+        )
+        assert (practice.title, practice.lessons, practice.status) == ("Two", "Two", "emerging")
+        assert practice.zone_code == "Z01"
+    # once: a turned point is not turned again, and nothing more is written
+    before = _counts(served)
+    assert refused(a.id, destination="library") == "ValidationError"
+    assert refused(b.id, destination="grid", grid_case_id=ours, dimension="values") == (
+        "ValidationError"
+    )
+    assert _counts(served) == before
+
+
+def _counts(served: Served) -> tuple[int, int]:
+    with served.platform.session() as s:  # type: ignore[attr-defined]
+        return (s.query(GridCaseVersion).count(), s.query(Practice).count())

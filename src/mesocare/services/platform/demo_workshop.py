@@ -1,7 +1,7 @@
 """The demo database's finished world café: a case study written for it (synthetic, without any
 identifying detail), three tables, six synthetic participants from health care, welfare, local
 government and a carer, two rounds with their pads, take-home messages, and harvested points
-turned into an objective of the zone's example plan or kept for the grid and the library."""
+turned into an objective of the zone's example plan, a cell of the zone's grid case (what helps) and a practice of the zone in the library."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ PADS = {
 TAKE_HOME = [
     "Begin bij het doel dat de patiënt zelf noemt",
     "Eén aanspreekpunt voor zorg en welzijn",
+    "Een vast casusoverleg tussen huisarts en OCMW maakt de samenwerking makkelijker",
 ]
 
 
@@ -92,7 +93,7 @@ def prepare_workshop(platform: Platform, territory: str, zone: str, coordinator:
                 R.write_pad(s, g, w.id, W.PadIn(version=view.pad.version, text=text))
         w = S.next_round(s, w.id, w.version, ctx)
         points = [H.add_point(s, w.id, W.PointIn(text=t), ctx) for t in TAKE_HOME]
-        harvested = H.harvest_pad(s, S.pads(s, w.id)[0].id, ctx)
+        H.harvest_pad(s, S.pads(s, w.id)[0].id, ctx)  # its points stay for the visitor to turn
         plan = s.scalar(
             select(Plan.id).where(Plan.territory == entry.id, Plan.zone_code == zone).limit(1)
         )
@@ -103,6 +104,16 @@ def prepare_workshop(platform: Platform, territory: str, zone: str, coordinator:
                 W.PointTo(version=1, destination=W.Destination.PLAN_ITEM, plan_id=plan),
                 ctx,
             )
-        H.point_to(s, points[0].id, W.PointTo(version=1, destination=W.Destination.LIBRARY), ctx)
-        H.point_to(s, harvested[0].id, W.PointTo(version=1, destination=W.Destination.GRID), ctx)
+        H.point_to(
+            s, points[0].id, W.PointTo(version=1, destination=W.Destination.LIBRARY), ctx, entry
+        )
+        cases, dims = H.grid_targets(s, w.id, ctx, "nl")
+        if cases and "facilitators" in dict(dims):
+            to = W.PointTo(
+                version=1,
+                destination=W.Destination.GRID,
+                grid_case_id=cases[0][0],
+                dimension="facilitators",
+            )
+            H.point_to(s, points[2].id, to, ctx)
         return w.id

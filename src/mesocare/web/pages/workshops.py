@@ -56,6 +56,9 @@ class WorkshopPage(Page):
     join_url: str | None = None
     qr: str | None = None
     plans: list[tuple[int, str]] = field(default_factory=list)
+    #: the zone's grid cases this user may add a cell to, and their dimensions (key, label)
+    grid_cases: list[tuple[int, str]] = field(default_factory=list)
+    grid_dimensions: list[tuple[str, str]] = field(default_factory=list)
     question: str | None = None
     sectors: dict[str, str] = field(default_factory=dict)
 
@@ -192,6 +195,7 @@ def workshop_page(
         d = S.out(s, row)
         secret = R.join_secret(w.platform.data_dir, row)
         plans = H.zone_plans(s, row.id, ctx)
+        grid_cases, grid_dimensions = H.grid_targets(s, row.id, ctx, w.language)
         question = S.question(row, row.current_round) if row.status == W.Status.RUNNING else None
     url = _join_url(w.request, secret) if secret else None
     page = WorkshopPage(
@@ -200,6 +204,8 @@ def workshop_page(
         join_url=url,
         qr=qr_svg(url) if url else None,
         plans=plans,
+        grid_cases=grid_cases,
+        grid_dimensions=grid_dimensions,
         question=question,
         sectors={k: _(v) for k, v in W.SECTORS.items()},
     )
@@ -334,10 +340,10 @@ async def workshop_point_to(
     request: Request, w: Annotated[Web, Depends(web)], workshop_id: RecordId, point_id: RecordId
 ) -> Response:
     def fn(s: Any, data: W.PointTo, ctx: Ctx) -> None:
-        S.facilitated(s, workshop_id, ctx.access)
+        row = S.facilitated(s, workshop_id, ctx.access)
         if point_id not in {p.id for p in S.points(s, workshop_id)}:
             raise S._absent(workshop_id)
-        H.point_to(s, point_id, data, ctx)
+        H.point_to(s, point_id, data, ctx, w.platform.entry(row.territory))
 
     return await _post(request, w, workshop_id, W.PointTo, fn)
 
