@@ -93,8 +93,8 @@ class WorkshopPad(_WorkshopPart, Base):
 
 
 class WorkshopPoint(_WorkshopPart, Base):
-    """A harvested point or a take-home message, and where it went: a case action, a plan
-    objective, or kept "to grid" / "to library" until those features exist."""
+    """A harvested point or a take-home message, and the record it became (``destination`` and
+    ``target_id``): a case action, a plan objective, a grid case (a cell of it) or a practice."""
 
     __tablename__ = "workshop_points"
 
