@@ -78,9 +78,9 @@ def test_three_participants_from_blind_round_to_a_plan_objective(browser, live) 
         co.get_by_role("button", name="Start the assessment").click()
     aid = int(re.search(r"/maturity/(\d+)", co.url).group(1))  # type: ignore[union-attr]
     for role, cluster in (
-        ("coordinator", "care_providers"),
-        ("member", "care_providers"),
-        ("viewer", "welfare"),
+        ("coordinator", "Care providers"),
+        ("member", "Care providers"),
+        ("viewer", "Welfare"),
     ):
         co.locator("#invite select[name='email']").select_option(ACCOUNTS[role][0])
         co.locator("#invite input[name='cluster']").fill(cluster)
@@ -109,7 +109,7 @@ def test_three_participants_from_blind_round_to_a_plan_objective(browser, live) 
     with co.expect_navigation():
         co.get_by_role("button", name="Open the consensus round").click()
     funding = co.locator("#item-funding")
-    assert "care_providers / welfare" in funding.inner_text()  # medians 3 vs 1
+    assert "Care providers / Welfare" in funding.inner_text()  # medians 3 vs 1
     co.locator("#consensus select[name='item']").select_option("funding")
     co.locator("#consensus select[name='score']").select_option("2")
     co.get_by_label("Rationale").fill("Only yearly project money; no structural funding")

@@ -283,7 +283,7 @@ def _maturity(served: Served) -> dict[str, int]:
     from mesocare.services.platform.records import Ctx
 
     p: Any = served.platform
-    clusters = {"coordinator": "care_providers", "member": "welfare", "viewer": "local_government"}
+    clusters = {"coordinator": "Zorgaanbieders", "member": "Welzijn", "viewer": "Lokale besturen"}
     with p.session(write=True) as s:
         people = [
             (Ctx(p.access(A.principal_of(A.get_user(s, ACCOUNTS[r][0]))), "t"), ACCOUNTS[r][0], k)

@@ -148,6 +148,7 @@ def demo_maturity(platform: Platform, entry: TerritoryEntry, zone: str, emails: 
     """The demo's maturity assessments (:mod:`.demo_maturity`), once: the coordinator (care
     providers), the board member (local government) and the welfare worker (welfare)."""
     from mesocare.services.platform.demo_maturity import (
+        SCORES,
         already_built,
         build_demo_assessments,
         build_demo_practices,
@@ -157,12 +158,7 @@ def demo_maturity(platform: Platform, entry: TerritoryEntry, zone: str, emails: 
         if already_built(s, entry, zone):
             return
         ctxs = [S.Ctx(platform.access(A.principal_of(A.get_user(s, e))), "demo") for e in emails]
-    people = [
-        (c, e, k)
-        for c, e, k in zip(
-            ctxs, emails, ("care_providers", "local_government", "welfare"), strict=True
-        )
-    ]
+    people = [(c, e, k) for c, e, k in zip(ctxs, emails, SCORES, strict=True)]
     with platform.session(write=True) as s:
         build_demo_assessments(s, entry, zone, ctxs[0], people)
         build_demo_practices(s, entry, zone, ctxs[0])

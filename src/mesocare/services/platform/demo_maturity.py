@@ -38,10 +38,11 @@ ITEMS = (
     "capacity",
 )
 #: each participant's blind scores, in the order of ITEMS
+#: each cluster's scores, keyed by the cluster as a coordinator types it (the zorgraad's names)
 SCORES = {
-    "care_providers": (4, 3, 1, 3, 2, 2, 3, 2, 1, 3, 2, 3),
-    "local_government": (3, 4, 2, 2, 1, 3, 2, 2, 2, 4, 2, 2),
-    "welfare": (4, 2, 1, 1, 1, 2, 3, 3, 1, 2, 3, 2),
+    "Zorgaanbieders": (4, 3, 1, 3, 2, 2, 3, 2, 1, 3, 2, 3),
+    "Lokale besturen": (3, 4, 2, 2, 1, 3, 2, 2, 2, 4, 2, 2),
+    "Welzijn": (4, 2, 1, 1, 1, 2, 3, 3, 1, 2, 3, 2),
 }
 #: the group's scores and rationale (importance 2: the zorgraad's own emphasis)
 CONSENSUS = {
