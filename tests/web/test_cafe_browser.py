@@ -146,7 +146,9 @@ def test_a_cafe_with_a_facilitator_and_three_phones(browser, live) -> None:  # t
     first.get_by_role("button", name="Turn it into a record").click()
     desk.wait_for_url("**message=saved")
     shots.take(desk, "harvest")
-    desk.locator(".mc-points li").first.get_by_role("link", name="a practice in the library").click()
+    desk.locator(".mc-points li").first.get_by_role(
+        "link", name="a practice in the library"
+    ).click()
     desk.get_by_role("heading", name="Lessons").wait_for()
     shots.take(desk, "practice-from-harvest")
     desk.go_back()
