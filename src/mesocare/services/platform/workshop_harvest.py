@@ -32,7 +32,6 @@ from mesocare.services.platform import records
 from mesocare.services.platform import workshops as S
 from mesocare.services.platform.records import Ctx, Private
 from mesocare.services.platform.territories import TerritoryEntry
-from mesocare.store.models_grid import GridCase
 from mesocare.store.models_plans import Plan
 from mesocare.store.models_workshops import Workshop, WorkshopPad, WorkshopPoint
 
@@ -140,8 +139,8 @@ def _to_grid_cell(s: Session, w: Workshop, pt: WorkshopPoint, data: W.PointTo, c
     text = f"{old.text.rstrip()}\n{pt.text}" if old.text.strip() else pt.text
     with use_locale(w.language):
         note = _("from the workshop '{title}'").format(title=w.title)
-    cells = {data.dimension: Cell(text=text[:20_000], evidence=old.evidence)}
-    G.save_cells(s, case.id, CellsUpdate(version=case.version, cells=cells, note=note[:1000]), ctx)
+    cells = {data.dimension: Cell(text=text, evidence=old.evidence)}  # too long: refused
+    G.save_cells(s, case.id, CellsUpdate(version=case.version, cells=cells, note=note), ctx)
     return case.id
 
 
@@ -162,13 +161,11 @@ def grid_targets(
     """The zone's grid cases this user may add a cell to, and their dimensions (key, label in
     ``lang``; retired ones left out), in the order of the first case's template."""
     w = S.get(s, w_id, ctx.access)
-    rows = s.scalars(
-        select(GridCase)
-        .where(GridCase.territory == w.territory, GridCase.zone_code == w.zone_code)
-        .order_by(GridCase.title, GridCase.id)
-    )
     cases = [
-        c for c in rows if ctx.access.can_edit_grid_case(c.territory, c.zone_code, c.created_by)
+        c
+        for c in G.list_cases(s, ctx.access)
+        if (c.territory, c.zone_code) == (w.territory, w.zone_code)
+        and ctx.access.can_edit_grid_case(c.territory, c.zone_code, c.created_by)
     ]
     dims: dict[str, str] = {}
     for c in cases:
