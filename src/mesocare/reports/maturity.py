@@ -48,8 +48,12 @@ def radar(fw: Framework, results: list[ItemResult], lang: str) -> dict[str, Any]
             )
     fig.update_layout(
         title=_("Maturity per dimension (axes in the framework's order)"),
-        polar={"radialaxis": {"range": [fw.low, fw.high], "dtick": 1}},
-        height=520,
+        # room above and below the circle for the axes' labels (the margins are narrow)
+        polar={
+            "radialaxis": {"range": [fw.low, fw.high], "dtick": 1},
+            "domain": {"y": [0.1, 0.86]},
+        },
+        height=560,
     )
     return _figure(fig)
 
