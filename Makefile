@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --cov=mesocare --cov-report=term:skip-covered
+	$(BIN)/python -m pytest --cov=mesocare --cov-report=term:skip-covered
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
